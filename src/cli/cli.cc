@@ -1,0 +1,26 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+
+#include "CLI/CLI.hpp"
+#include "cli/commands.h"
+#include "common/version.h"
+
+namespace weft::cli {
+
+int Run(int argc, char** argv) {
+  CLI::App app{
+      "weft: distributed tracing. Receives spans (OTLP, Zipkin), stores them, answers queries."};
+  app.set_version_flag("--version", std::string("weft ") + Version());
+  app.require_subcommand(1);
+  int exit_code = 0;
+  AddTraceparentCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);  // prints help, version or the usage error; 0 for --help/--version
+  }
+  return exit_code;
+}
+
+}  // namespace weft::cli

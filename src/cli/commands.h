@@ -1,0 +1,14 @@
+// Registration of each `weft` subcommand. A subcommand stores its options in state owned by the
+// callback it installs, prints to stdout/stderr and sets `*exit_code`.
+// Thread rule: used only while parsing argv on the main thread.
+#pragma once
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace weft::cli {
+
+void AddTraceparentCommand(CLI::App& app, int* exit_code);
+
+}  // namespace weft::cli
