@@ -14,6 +14,8 @@ int Run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("weft ") + Version());
   app.require_subcommand(1);
   int exit_code = 0;
+  AddLoadgenCommand(app, &exit_code);
+  AddServeCommand(app, &exit_code);
   AddTraceparentCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

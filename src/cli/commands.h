@@ -9,6 +9,8 @@ class App;
 
 namespace weft::cli {
 
+void AddLoadgenCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
 void AddTraceparentCommand(CLI::App& app, int* exit_code);
 
 }  // namespace weft::cli

@@ -34,7 +34,10 @@ TEST(HexTest, RejectsWrongLengthAndNonHex) {
   EXPECT_FALSE(HexDecode("abcdef", out, 2, HexCase::kAny));
   EXPECT_FALSE(HexDecode("abcg", out, 2, HexCase::kAny));
   EXPECT_FALSE(HexDecode(std::string_view("ab\0d", 4), out, 2, HexCase::kAny));
-  EXPECT_FALSE(HexDecode("ab\xff" "d", out, 2, HexCase::kAny));
+  EXPECT_FALSE(
+      HexDecode("ab\xff"
+                "d",
+                out, 2, HexCase::kAny));
 }
 
 TEST(HexTest, DigitValue) {

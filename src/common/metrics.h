@@ -64,8 +64,8 @@ class MetricsRegistry {
     std::unique_ptr<Gauge> gauge;
     std::function<double()> read;
   };
-  Entry& FindOrAdd(std::string_view name, std::string_view help, std::string_view labels,
-                   Kind kind) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Entry& FindOrAdd(std::string_view name, std::string_view help, std::string_view labels, Kind kind)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);

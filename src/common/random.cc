@@ -1,8 +1,8 @@
 #include "common/random.h"
 
-#include <sys/random.h>
-
 #include <chrono>
+
+#include <sys/random.h>
 
 namespace weft {
 namespace {

@@ -9,10 +9,10 @@
 #define WEFT_CONCAT_(a, b) WEFT_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define WEFT_RETURN_IF_ERROR(expr)                  \
-  do {                                              \
-    ::absl::Status weft_status_ = (expr);           \
-    if (!weft_status_.ok()) return weft_status_;    \
+#define WEFT_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::absl::Status weft_status_ = (expr);        \
+    if (!weft_status_.ok()) return weft_status_; \
   } while (false)
 
 // `WEFT_ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value or returns the error.

@@ -4,10 +4,11 @@
 // so memory stays bounded under any load. Thread rule: thread-safe (one atomic).
 #pragma once
 
+#include <utility>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 
 namespace weft::ingest {
 
@@ -69,8 +70,8 @@ class Admission {
     size_t current = in_flight_.load(std::memory_order_relaxed);
     do {
       if (bytes > max_bytes_ - current) return false;
-    } while (!in_flight_.compare_exchange_weak(current, current + bytes,
-                                               std::memory_order_relaxed));
+    } while (
+        !in_flight_.compare_exchange_weak(current, current + bytes, std::memory_order_relaxed));
     return true;
   }
   void Give(size_t bytes) { in_flight_.fetch_sub(bytes, std::memory_order_relaxed); }

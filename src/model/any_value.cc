@@ -77,8 +77,8 @@ AnyValue CopyToArena(const AnyValue& value, Arena& arena) {
       return AnyValue::Bytes(arena.CopyString(value.bytes_value()));
     case ValueType::kArray: {
       const auto source = value.array_value();
-      auto* out = static_cast<AnyValue*>(arena.Allocate(sizeof(AnyValue) * source.size(),
-                                                         alignof(AnyValue)));
+      auto* out = static_cast<AnyValue*>(
+          arena.Allocate(sizeof(AnyValue) * source.size(), alignof(AnyValue)));
       for (size_t i = 0; i < source.size(); ++i) out[i] = CopyToArena(source[i], arena);
       return AnyValue::Array({out, source.size()});
     }

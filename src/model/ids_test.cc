@@ -84,8 +84,7 @@ TEST(IdsTest, OrderingAndHashing) {
   EXPECT_LT(a, b);
   EXPECT_NE(IdHash()(a), IdHash()(b));
   EXPECT_EQ(a.High64(), 0u);
-  EXPECT_EQ(TraceId::FromHex("ff000000000000000000000000000000")->High64(),
-            0xff00000000000000ULL);
+  EXPECT_EQ(TraceId::FromHex("ff000000000000000000000000000000")->High64(), 0xff00000000000000ULL);
 }
 
 }  // namespace

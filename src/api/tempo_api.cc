@@ -1,0 +1,88 @@
+#include "api/tempo_api.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/tenant.h"
+#include "otlp/json_codec.h"
+#include "otlp/proto_codec.h"
+
+namespace weft::api {
+namespace {
+
+constexpr std::string_view kTracesPrefix = "/api/traces/";
+
+bool WantsProtobuf(const http::Request& request) {
+  const auto accept = request.headers.Get("Accept");
+  return accept && accept->find("application/protobuf") != std::string_view::npos;
+}
+
+absl::StatusOr<std::string> TenantOf(const http::Request& request) {
+  const auto header = request.headers.Get("X-Scope-OrgID");
+  if (!header) return std::string(storage::kDefaultTenant);
+  if (absl::Status s = ValidateTenantId(*header); !s.ok()) return s;
+  return std::string(*header);
+}
+
+void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Responder respond) {
+  const std::string_view id_text = std::string_view(request.path).substr(kTracesPrefix.size());
+  absl::StatusOr<TraceId> id = ParseTraceIdParam(id_text);
+  if (!id.ok()) {
+    respond(http::Response::Text(400, std::string(id.status().message())));
+    return;
+  }
+  absl::StatusOr<std::string> tenant = TenantOf(request);
+  if (!tenant.ok()) {
+    respond(http::Response::Text(400, std::string(tenant.status().message())));
+    return;
+  }
+  absl::StatusOr<std::unique_ptr<SpanBatch>> trace = reader.GetTrace(*tenant, *id);
+  if (!trace.ok()) {
+    respond(http::Response::Text(500, std::string(trace.status().message())));
+    return;
+  }
+  if ((*trace)->empty()) {
+    respond(http::Response::Text(404, "trace not found"));
+    return;
+  }
+  http::Response response;
+  if (WantsProtobuf(request)) {
+    // Tempo's tempopb.Trace{batches=1} has the wire shape of ExportTraceServiceRequest.
+    response.content_type = "application/protobuf";
+    otlp::EncodeExportRequest(**trace, response.body);
+  } else {
+    response.content_type = "application/json";
+    otlp::EncodeExportRequestJson(**trace, response.body, {.top_level_key = "batches"});
+  }
+  respond(std::move(response));
+}
+
+}  // namespace
+
+absl::StatusOr<TraceId> ParseTraceIdParam(std::string_view text) {
+  if (text.empty() || text.size() > TraceId::kHexSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trace id must be 1 to 32 hex digits, got ", text.size(), " characters"));
+  }
+  std::string padded(TraceId::kHexSize - text.size(), '0');
+  padded.append(text);
+  std::optional<TraceId> id = TraceId::FromHex(padded);
+  if (!id) return absl::InvalidArgumentError("trace id must be hex digits");
+  if (!id->IsValid()) return absl::InvalidArgumentError("trace id is all zeros");
+  return *id;
+}
+
+void RegisterTempoRoutes(http::HttpServer& server, storage::TraceReader& reader) {
+  server.RoutePrefix("GET", std::string(kTracesPrefix),
+                     [&reader](http::Request&& request, http::Responder respond) {
+                       GetTrace(reader, std::move(request), std::move(respond));
+                     });
+  server.Route("GET", "/ready", [](http::Request&&, http::Responder respond) {
+    respond(http::Response::Text(200, "ready"));
+  });
+  server.Route("GET", "/api/echo", [](http::Request&&, http::Responder respond) {
+    respond(http::Response::Text(200, "echo"));
+  });
+}
+
+}  // namespace weft::api

@@ -1,0 +1,176 @@
+#include "server/server.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "api/tempo_api.h"
+#include "common/metrics.h"
+#include "http/http_server.h"
+#include "ingest/admission.h"
+#include "ingest/otlp_grpc_receiver.h"
+#include "ingest/otlp_http_receiver.h"
+#include "ingest/pipeline.h"
+#include "ingest/zipkin_receiver.h"
+#include "storage/memory/memory_store.h"
+
+namespace weft::server {
+namespace {
+
+std::string HostOf(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+ingest::OtlpHttpReceiver::Options OtlpHttpOptions(const ServerConfig& config) {
+  ingest::OtlpHttpReceiver::Options options;
+  options.max_request_bytes = config.max_request_bytes;
+  return options;
+}
+
+ingest::ZipkinReceiver::Options ZipkinOptions(const ServerConfig& config) {
+  ingest::ZipkinReceiver::Options options;
+  options.max_request_bytes = config.max_request_bytes;
+  return options;
+}
+
+// Members are declared in start order; Stop() tears them down listeners-first.
+class ServerImpl final : public Server {
+ public:
+  explicit ServerImpl(const ServerConfig& config)
+      : config_(config),
+        admission_(config.max_inflight_bytes),
+        store_(storage::NewMemoryStore({.max_bytes = config.memory_max_bytes})),
+        pipeline_(*store_, metrics_),
+        otlp_http_(pipeline_, admission_, metrics_, OtlpHttpOptions(config)),
+        zipkin_(pipeline_, admission_, metrics_, ZipkinOptions(config)),
+        otlp_http_server_(ServerOptions("otlp_http")),
+        zipkin_server_(ServerOptions("zipkin")),
+        tempo_server_(ServerOptions("tempo")),
+        http_server_(ServerOptions("http")) {}
+
+  ~ServerImpl() override { Stop(); }
+
+  absl::Status Start() {
+    RegisterSelfMetrics();
+    otlp_http_.RegisterRoutes(otlp_http_server_);
+    zipkin_.RegisterRoutes(zipkin_server_);
+    api::RegisterTempoRoutes(tempo_server_, *store_);
+    http_server_.Route("GET", "/metrics", [this](http::Request&&, http::Responder respond) {
+      http::Response response;
+      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      response.body = metrics_.RenderPrometheus();
+      respond(std::move(response));
+    });
+    http_server_.Route("GET", "/", [](http::Request&&, http::Responder respond) {
+      respond(http::Response::Text(
+          200,
+          "weft is running. The web UI is not built yet; read traces from the Tempo API "
+          "(GET /api/traces/{id} on the tempo port); metrics at /metrics.\n"));
+    });
+
+    ingest::OtlpGrpcReceiver::Options grpc_options;
+    grpc_options.max_request_bytes = config_.max_request_bytes;
+    auto grpc = ingest::OtlpGrpcReceiver::Start(config_.otlp_grpc_addr, pipeline_, admission_,
+                                                grpc_options, metrics_);
+    if (!grpc.ok()) return Annotate("otlp-grpc", config_.otlp_grpc_addr, grpc.status());
+    grpc_ = std::move(*grpc);
+    listeners_.emplace_back("otlp-grpc",
+                            absl::StrCat(HostOf(config_.otlp_grpc_addr), ":", grpc_->port()));
+    const struct {
+      const char* name;
+      const std::string& address;
+      http::HttpServer& server;
+    } http_listeners[] = {
+        {"otlp-http", config_.otlp_http_addr, otlp_http_server_},
+        {"zipkin", config_.zipkin_addr, zipkin_server_},
+        {"tempo", config_.tempo_addr, tempo_server_},
+        {"http", config_.http_addr, http_server_},
+    };
+    for (const auto& l : http_listeners) {
+      absl::StatusOr<int> port = l.server.Listen(l.address);
+      if (!port.ok()) return Annotate(l.name, l.address, port.status());
+      listeners_.emplace_back(l.name, absl::StrCat(HostOf(l.address), ":", *port));
+    }
+    return absl::OkStatus();
+  }
+
+  std::vector<std::pair<std::string, std::string>> listeners() const override { return listeners_; }
+
+  void Stop() override {
+    // Receivers first (each waits for its writes in flight), then the read side.
+    otlp_http_server_.Stop();
+    zipkin_server_.Stop();
+    if (grpc_) grpc_->Shutdown();
+    tempo_server_.Stop();
+    http_server_.Stop();
+  }
+
+ private:
+  http::HttpServerOptions ServerOptions(const char* name) {
+    http::HttpServerOptions options;
+    options.io_threads = config_.http_threads;
+    options.metrics = &metrics_;
+    options.name = name;
+    return options;
+  }
+
+  static absl::Status Annotate(const char* name, const std::string& address,
+                               const absl::Status& status) {
+    return absl::Status(status.code(),
+                        absl::StrCat(name, " listener on ", address, ": ", status.message()));
+  }
+
+  void RegisterSelfMetrics() {
+    metrics_.AddCallbackGauge("weft_ingest_inflight_bytes",
+                              "Request bytes admitted and not yet "
+                              "stored.",
+                              "",
+                              [this] { return static_cast<double>(admission_.bytes_in_flight()); });
+    metrics_.AddCallbackGauge("weft_ingest_inflight_limit_bytes",
+                              "Admission budget (--max-inflight-bytes).", "",
+                              [this] { return static_cast<double>(admission_.max_bytes()); });
+    metrics_.AddCallbackGauge(
+        "weft_memory_store_bytes", "Bytes held by the memory store.", "",
+        [this] { return static_cast<double>(storage::GetMemoryStoreStats(*store_).bytes); });
+    metrics_.AddCallbackGauge("weft_memory_store_limit_bytes",
+                              "Memory store bound (--memory-max-bytes).", "",
+                              [this] { return static_cast<double>(config_.memory_max_bytes); });
+    metrics_.AddCallbackGauge(
+        "weft_memory_store_spans", "Spans held by the memory store.", "",
+        [this] { return static_cast<double>(storage::GetMemoryStoreStats(*store_).spans); });
+    metrics_.AddCallbackGauge(
+        "weft_memory_store_evicted_batches", "Batches evicted from the memory store since start.",
+        "", [this] {
+          return static_cast<double>(storage::GetMemoryStoreStats(*store_).evicted_batches);
+        });
+  }
+
+  const ServerConfig config_;
+  // Per server, not the process default: its callback gauges point into this object.
+  MetricsRegistry metrics_;
+  ingest::Admission admission_;
+  std::unique_ptr<storage::SpanStore> store_;
+  ingest::Pipeline pipeline_;
+  ingest::OtlpHttpReceiver otlp_http_;
+  ingest::ZipkinReceiver zipkin_;
+  http::HttpServer otlp_http_server_;
+  http::HttpServer zipkin_server_;
+  http::HttpServer tempo_server_;
+  http::HttpServer http_server_;
+  std::unique_ptr<ingest::OtlpGrpcReceiver> grpc_;
+  std::vector<std::pair<std::string, std::string>> listeners_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
+  if (config.storage != "memory") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("storage \"", config.storage, "\" is not available; use memory"));
+  }
+  auto server = std::make_unique<ServerImpl>(config);
+  if (absl::Status s = server->Start(); !s.ok()) return s;
+  return server;
+}
+
+}  // namespace weft::server
