@@ -88,6 +88,13 @@ void Connection::Post(uint64_t seq, Response response) {
   });
 }
 
+void Connection::CloseWhenIdle() {
+  // Write() sees ServerCore::stopping and closes after the answer in progress.
+  net::post(strand_, [self = shared_from_this()] {
+    if (self->reading_head_) self->Close();
+  });
+}
+
 void Connection::CloseUnlocked() {
   if (closed_) return;
   closed_ = true;
@@ -105,6 +112,7 @@ bool Connection::BodyPending() const {
 
 void Connection::ReadHead() {
   if (closed_) return;
+  if (core_.stopping.load(std::memory_order_relaxed)) return Close();
   route_ = nullptr;
   head_as_get_ = false;
   keep_alive_ = false;
@@ -120,12 +128,14 @@ void Connection::ReadHead() {
   // Content-Length against an empty optional as if it were smaller than any length.
   head_parser_->body_limit(std::numeric_limits<uint64_t>::max());
   stream_.expires_after(core_.options.idle_timeout);
+  reading_head_ = true;
   bhttp::async_read_header(
       stream_, buffer_, *head_parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
 }
 
 void Connection::OnHead(beast::error_code ec) {
+  reading_head_ = false;
   if (ec) {
     if (ec == beast::error::timeout) core_.metrics.timeouts->Increment();
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {

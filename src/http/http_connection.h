@@ -42,6 +42,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start();
   // Queues `response` as the answer to request number `seq` (ignored if stale). Any thread.
   void Post(uint64_t seq, Response response);
+  // For a graceful stop (any thread): closes now if waiting for a request, else after the answer
+  // to the request in progress.
+  void CloseWhenIdle();
   // Closes the socket without the strand. REQUIRES: no I/O thread is running.
   void CloseUnlocked();
 
@@ -83,6 +86,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t reserved_ = 0;  // bytes request_.reservation holds for the body
   unsigned version_ = 11;
   bool keep_alive_ = false;
+  bool reading_head_ = false;  // waiting for (the rest of) a request head
 
   uint64_t seq_ = 0;  // number of the request in the handler; Responders carry it
   bool awaiting_response_ = false;

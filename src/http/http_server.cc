@@ -10,6 +10,7 @@
 #include <charconv>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -145,9 +146,13 @@ void ServerCore::Unregister(Connection* connection) {
 }
 
 Listener::Listener(ServerCore& core, net::ip::tcp::acceptor acceptor)
-    : core_(core), acceptor_(std::move(acceptor)), retry_timer_(core.ioc) {}
+    : core_(core), acceptor_(std::move(acceptor)), retry_timer_(acceptor_.get_executor()) {}
 
 void Listener::Start() { Accept(); }
+
+void Listener::CloseSoon() {
+  net::post(acceptor_.get_executor(), [this] { Close(); });
+}
 
 void Listener::Close() {
   boost::system::error_code ignored;
@@ -257,7 +262,7 @@ absl::StatusOr<int> HttpServer::Listen(std::string_view address) {
         absl::StrCat("listen address '", std::string(address), "': host must be an IP address"));
   }
   const tcp::endpoint endpoint(ip, static_cast<uint16_t>(port));
-  tcp::acceptor acceptor(core_->ioc);
+  tcp::acceptor acceptor(net::make_strand(core_->ioc));
   if (acceptor.open(endpoint.protocol(), ec); !ec) {
     acceptor.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor.bind(endpoint, ec);
@@ -292,6 +297,21 @@ absl::StatusOr<int> HttpServer::Listen(std::string_view address) {
 
 void HttpServer::Stop() {
   if (core_->stopping.exchange(true)) return;
+  if (!core_->threads.empty()) {
+    // Graceful part: no new connections; idle ones close now, busy ones after their answer.
+    for (auto& listener : core_->listeners) listener->CloseSoon();
+    std::vector<std::shared_ptr<detail::Connection>> open;
+    {
+      absl::MutexLock lock(&core_->mu);
+      for (auto& [key, connection] : core_->connections) open.push_back(connection);
+    }
+    for (auto& connection : open) connection->CloseWhenIdle();
+    open.clear();
+    const auto deadline = std::chrono::steady_clock::now() + core_->options.shutdown_grace;
+    while (core_->open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   core_->work.reset();
   core_->ioc.stop();
   for (std::thread& thread : core_->threads) thread.join();

@@ -154,6 +154,7 @@ struct HttpServerOptions {
   std::chrono::milliseconds body_read_timeout{60'000};  // the whole body, from the end of the head
   std::chrono::milliseconds write_timeout{30'000};      // the whole response
   std::chrono::milliseconds handler_timeout{60'000};    // handler to Responder; then 503 + close
+  std::chrono::milliseconds shutdown_grace{5'000};      // Stop waits this long for requests
   size_t max_header_bytes = 16 * 1024;                  // request line + fields; beyond: 431
   int retry_after_seconds = 1;                          // on server-made 429/503
   // Optional self-metrics (connections open, refused, timed out), labelled server="<name>".
@@ -182,8 +183,9 @@ class HttpServer {
   // more than once (every listener serves the same routes).
   absl::StatusOr<int> Listen(std::string_view address);
 
-  // Closes listeners and connections, joins the I/O threads. Idempotent. Responders called
-  // afterwards do nothing.
+  // Stops accepting, closes idle connections, lets requests in progress finish (their answers
+  // carry `Connection: close`) for up to shutdown_grace, then closes whatever is left and joins
+  // the I/O threads. Idempotent. Responders called afterwards do nothing.
   void Stop();
 
   // Connections currently open (for tests and metrics).

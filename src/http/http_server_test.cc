@@ -564,7 +564,7 @@ TEST_F(HttpServerTest, ListenValidatesAddressesAndServesSeveralPorts) {
             absl::StatusCode::kUnavailable);
 }
 
-TEST_F(HttpServerTest, StopClosesConnectionsAndLateRespondersAreHarmless) {
+TEST_F(HttpServerTest, StopLetsTheRequestInProgressFinish) {
   std::mutex mu;
   std::vector<Responder> parked;
   Start([&](HttpServer& s) {
@@ -573,6 +573,45 @@ TEST_F(HttpServerTest, StopClosesConnectionsAndLateRespondersAreHarmless) {
       parked.push_back(std::move(respond));
     });
   });
+  RawHttpClient idle(port_);
+  RawHttpClient busy(port_);
+  ASSERT_TRUE(busy.Send(MakeRequest("GET", "/park")));
+  for (int i = 0; i < 200; ++i) {
+    std::lock_guard lock(mu);
+    if (!parked.empty()) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] { server_->Stop(); });
+  EXPECT_TRUE(idle.WaitClosed(2s));  // idle connections go at once
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(parked.size(), 1u);
+    parked[0](Response::Text(200, "finished"));
+    parked.clear();
+  }
+  auto response = busy.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "finished");
+  EXPECT_EQ(response->Header("Connection"), "close");
+  EXPECT_TRUE(busy.WaitClosed(2s));
+  stopper.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);  // did not wait out the grace
+  RawHttpClient late(port_);
+  EXPECT_FALSE(late.connected() && late.Send(MakeRequest("GET", "/park")) && late.Read(500ms));
+}
+
+TEST_F(HttpServerTest, StopClosesConnectionsAndLateRespondersAreHarmless) {
+  std::mutex mu;
+  std::vector<Responder> parked;
+  Start(
+      [&](HttpServer& s) {
+        s.Route("GET", "/park", [&](Request&&, Responder respond) {
+          std::lock_guard lock(mu);
+          parked.push_back(std::move(respond));
+        });
+      },
+      [](HttpServerOptions& o) { o.shutdown_grace = 200ms; });
   RawHttpClient idle(port_);
   RawHttpClient waiting(port_);
   ASSERT_TRUE(waiting.Send(MakeRequest("GET", "/park")));

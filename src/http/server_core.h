@@ -70,9 +70,11 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
 // One listening socket; accepts until closed.
 class Listener {
  public:
+  // `acceptor` must be bound to a strand of core.ioc (accepts and CloseSoon are serialised on it).
   Listener(ServerCore& core, net::ip::tcp::acceptor acceptor);
   void Start();
-  void Close();  // REQUIRES: the I/O threads are stopped
+  void CloseSoon();  // any thread: closes on the listener's strand
+  void Close();      // REQUIRES: the I/O threads are stopped
   int port() const;
 
  private:

@@ -95,7 +95,7 @@ class OtlpHttpReceiverTest : public ::testing::Test {
   std::string Request(std::string_view body, std::string_view content_type,
                       std::vector<std::pair<std::string, std::string>> headers = {}) {
     headers.emplace_back("Content-Type", std::string(content_type));
-    return MakeRequest("POST", "/v1/traces", body, std::move(headers));
+    return MakeRequest("POST", "/v1/traces", body, headers);
   }
   TestResponse Post(std::string_view body, std::string_view content_type,
                     std::vector<std::pair<std::string, std::string>> headers = {}) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -27,13 +28,13 @@ TEST(PipelineTest, PassesBatchesOnAndCounts) {
   MetricsRegistry metrics;
   Pipeline pipeline(writer, metrics);
   absl::Status seen = absl::UnknownError("not called");
-  pipeline.Submit("zipkin", "acme", BatchOf(3), [&](absl::Status s) { seen = s; });
+  pipeline.Submit("zipkin", "acme", BatchOf(3), [&](absl::Status s) { seen = std::move(s); });
   EXPECT_TRUE(seen.ok());
   EXPECT_THAT(writer.tenants(), ElementsAre("acme"));
   EXPECT_EQ(writer.spans(), 3u);
 
   writer.AnswerWith(absl::UnavailableError("full"));
-  pipeline.Submit("zipkin", "acme", BatchOf(2), [&](absl::Status s) { seen = s; });
+  pipeline.Submit("zipkin", "acme", BatchOf(2), [&](absl::Status s) { seen = std::move(s); });
   EXPECT_EQ(seen.code(), absl::StatusCode::kUnavailable);
 
   const std::string text = metrics.RenderPrometheus();
@@ -48,7 +49,7 @@ TEST(PipelineTest, DoneMayRunLaterOnAnotherThread) {
   Pipeline pipeline(writer, metrics);
   writer.Hold();
   std::atomic<bool> done{false};
-  pipeline.Submit("otlp_http", "t", BatchOf(1), [&](absl::Status s) { done = s.ok(); });
+  pipeline.Submit("otlp_http", "t", BatchOf(1), [&](const absl::Status& s) { done = s.ok(); });
   EXPECT_FALSE(done);
   std::thread storage([&] { writer.Release(); });
   storage.join();

@@ -55,10 +55,10 @@ class ZipkinReceiverTest : public ::testing::Test {
   }
 
   TestResponse Post(std::string_view body,
-                    std::vector<std::pair<std::string, std::string>> headers = {
+                    const std::vector<std::pair<std::string, std::string>>& headers = {
                         {"Content-Type", "application/json"}}) {
-    auto response = http::testing::RoundTrip(
-        port_, MakeRequest("POST", "/api/v2/spans", body, std::move(headers)));
+    auto response =
+        http::testing::RoundTrip(port_, MakeRequest("POST", "/api/v2/spans", body, headers));
     EXPECT_TRUE(response) << "no response";
     return response.value_or(TestResponse());
   }

@@ -23,7 +23,7 @@ struct ServerConfig {
   // Request bytes held in memory at once across all receivers; beyond it 429 / UNAVAILABLE.
   size_t max_inflight_bytes = size_t{256} << 20;
   // Bound of the memory store; the oldest batches are evicted beyond it.
-  size_t memory_max_bytes = size_t{1} << 30;
+  size_t memory_max_bytes = size_t{512} << 20;
   // I/O threads of each HTTP server.
   int http_threads = 2;
 };
