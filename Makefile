@@ -31,7 +31,7 @@ bench: build
 	@scripts/bench
 
 fuzz: setup
-	cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j $(JOBS)
+	cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j $(JOBS) --target fuzzers
 	@scripts/fuzz build-fuzz $(or $(SECONDS_PER_TARGET),30)
 
 test-debug: setup

@@ -2,11 +2,15 @@
 // and reports throughput, refusals, errors and latency.
 //
 // It pre-encodes a pool of distinct requests with TraceGenerator and weft's own OTLP encoders, then
-// sends them round-robin over N keep-alive connections, one thread and one request in flight per
-// connection: HTTP/1.1 with a small synchronous-style Boost.Beast client (OTLP/HTTP protobuf or
-// JSON), or gRPC through grpc::GenericStub with the encoded bytes as the message. So that a long
-// run does not resend the same traces, every send rewrites the low 8 bytes of each trace id in
-// place (the encoded size is unchanged) with a value unique to this run, connection and request.
+// sends them over N keep-alive connections, one thread and one request in flight per connection:
+// HTTP/1.1 (OTLP/HTTP protobuf or JSON) with a lean client of its own on a plain socket — one
+// sendmsg of the head and the pooled body, then a minimal response parser (Content-Length,
+// chunked or close-delimited bodies) whose every answer is read to its end and its status checked
+// — or gRPC through grpc::GenericStub with the encoded bytes as the message. The client is lean
+// because it shares the machine with the server it measures. So that a long run does not resend
+// the same traces, every send rewrites the low 8 bytes of each trace id in place (the encoded size
+// is unchanged) with a value unique to this run, connection and request; each connection owns its
+// own slice of the pool, so the body is sent from the pool itself, never copied.
 //
 // Refusals (HTTP 429/503, gRPC RESOURCE_EXHAUSTED/UNAVAILABLE) are the server protecting itself
 // and are reported apart from errors (anything else that is not a success); the connection that
@@ -16,13 +20,14 @@
 // refused; 1 when any failed otherwise (or none succeeded); 2 on a usage error.
 //
 // Thread rule: the command runs on the main thread, which reports progress; worker threads share
-// only atomics and the mutex-guarded error tally.
+// only atomics and the mutex-guarded error tally (each pooled request is touched by one worker).
 
 #include <utility>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -37,13 +42,16 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "CLI/CLI.hpp"
 #include "absl/base/thread_annotations.h"
@@ -60,16 +68,12 @@
 namespace weft::cli {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
 constexpr std::string_view kGrpcExportMethod =
     "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr size_t kMaxResponseBytes = 4 << 20;  // OTLP responses stay under 4 MiB
+constexpr size_t kMaxResponseHeadBytes = 64 << 10;
 constexpr auto kRefusedPause = std::chrono::milliseconds(5);
 
 enum class Protocol { kHttpProto, kHttpJson, kGrpc };
@@ -164,18 +168,18 @@ std::vector<IdPatch> FindTraceIds(const SpanBatch& batch, std::string_view encod
   return patches;
 }
 
-// Copies `request` into `out` with every trace id's low half XORed with `tag`.
-void PatchedCopy(const PooledRequest& request, uint64_t tag, bool hex, std::string& out) {
-  out.assign(request.body);
+// Rewrites, in place, the low half of every trace id in `request` to its original value XORed
+// with `tag`.
+void PatchTraceIds(PooledRequest& request, uint64_t tag, bool hex) {
   uint8_t mask[8];
   std::memcpy(mask, &tag, 8);
   for (const IdPatch& patch : request.patches) {
     uint8_t low[8];
     for (int i = 0; i < 8; ++i) low[i] = patch.low[i] ^ mask[i];
     if (hex) {
-      HexEncode(low, 8, out.data() + patch.offset + 16);
+      HexEncode(low, 8, request.body.data() + patch.offset + 16);
     } else {
-      std::memcpy(out.data() + patch.offset + 8, low, 8);
+      std::memcpy(request.body.data() + patch.offset + 8, low, 8);
     }
   }
 }
@@ -212,7 +216,7 @@ class Connection {
  public:
   virtual ~Connection() = default;
   // Sends `body` and waits for the answer (reconnecting first if needed).
-  virtual Outcome Send(std::string& body) = 0;
+  virtual Outcome Send(std::string_view body) = 0;
 };
 
 struct HttpTarget {
@@ -240,92 +244,368 @@ std::optional<HttpTarget> ParseHttpTarget(std::string_view target) {
   return out;
 }
 
-// HTTP/1.1 keep-alive client on Boost.Beast. Operations are asynchronous only so that they can
-// time out; each Send runs the thread's own io_context until the exchange completes.
+// The current errno as text, for error labels.
+std::string ErrnoText(int error) { return std::strerror(error); }
+
+// HTTP/1.1 keep-alive client on a non-blocking socket: each exchange is one sendmsg of the head
+// and the body (more only if the socket buffer fills), then reads until the response is complete,
+// all under one deadline (poll waits for at most the time left).
 class HttpConnection final : public Connection {
  public:
   HttpConnection(HttpTarget target, std::string_view content_type, const std::string& tenant)
       : target_(std::move(target)) {
-    request_.method(http::verb::post);
-    request_.target(target_.path);
-    request_.version(11);
-    request_.set(http::field::host, target_.host + ":" + target_.port);
-    request_.set(http::field::content_type, std::string(content_type));
-    request_.set(http::field::user_agent, "weft-loadgen");
-    if (!tenant.empty()) request_.set("X-Scope-OrgID", tenant);
-    request_.keep_alive(true);
+    head_prefix_ = "POST " + target_.path + " HTTP/1.1\r\nHost: " + target_.host + ":" +
+                   target_.port + "\r\nContent-Type: " + std::string(content_type) +
+                   "\r\nUser-Agent: weft-loadgen\r\n";
+    if (!tenant.empty()) head_prefix_ += "X-Scope-OrgID: " + tenant + "\r\n";
+    head_prefix_ += "Content-Length: ";
+    in_.resize(64 << 10);
   }
+  ~HttpConnection() override { Disconnect(); }
 
-  Outcome Send(std::string& body) override {
-    if (!stream_ && !Connect()) return {Outcome::kError, "connect: " + last_error_};
-    std::swap(request_.body(), body);
-    request_.prepare_payload();
-    parser_.emplace();
-    parser_->body_limit(kMaxResponseBytes);
-    beast::error_code result;
-    stream_->expires_after(kRequestTimeout);
-    http::async_write(*stream_, request_, [&](beast::error_code ec, size_t) {
-      if (ec) {
-        result = ec;
-        return;
-      }
-      http::async_read(*stream_, buffer_, *parser_,
-                       [&](beast::error_code read_ec, size_t) { result = read_ec; });
-    });
-    ioc_.restart();
-    ioc_.run();
-    std::swap(request_.body(), body);
-    if (result) {
+  Outcome Send(std::string_view body) override {
+    if (fd_ < 0 && !Connect()) return {Outcome::kError, "connect: " + last_error_};
+    const auto deadline = std::chrono::steady_clock::now() + kRequestTimeout;
+    head_.assign(head_prefix_);
+    head_ += std::to_string(body.size());
+    head_ += "\r\n\r\n";
+    Outcome outcome;
+    if (!WriteRequest(body, deadline) || !ReadResponse(deadline, outcome)) {
       Disconnect();
-      const bool timeout = result == beast::error::timeout;
-      return {Outcome::kError, timeout ? std::string("timeout") : "io: " + result.message()};
+      return {Outcome::kError, last_error_};
     }
-    const auto& response = parser_->get();
-    if (!response.keep_alive()) Disconnect();
-    const unsigned status = response.result_int();
-    if (status == 200) return {Outcome::kOk, {}};
-    const Outcome::Kind kind = status == 429 || status == 503 ? Outcome::kRefused : Outcome::kError;
-    return {kind, std::to_string(status)};
+    return outcome;
   }
 
  private:
+  using Deadline = std::chrono::steady_clock::time_point;
+
   bool Connect() {
-    beast::error_code ec;
-    tcp::resolver resolver(ioc_);
-    const auto endpoints = resolver.resolve(target_.host, target_.port, ec);
-    if (ec) {
-      last_error_ = ec.message();
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (const int rc = ::getaddrinfo(target_.host.c_str(), target_.port.c_str(), &hints, &found);
+        rc != 0) {
+      last_error_ = ::gai_strerror(rc);
       return false;
     }
-    stream_.emplace(ioc_);
-    stream_->expires_after(kConnectTimeout);
-    stream_->async_connect(
-        endpoints, [&](beast::error_code connect_ec, const tcp::endpoint&) { ec = connect_ec; });
-    ioc_.restart();
-    ioc_.run();
-    if (ec) {
-      last_error_ = ec.message();
-      stream_.reset();
-      return false;
+    const Deadline deadline = std::chrono::steady_clock::now() + kConnectTimeout;
+    last_error_ = "no address";
+    for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+      const int fd =
+          ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+      if (fd < 0) {
+        last_error_ = ErrnoText(errno);
+        continue;
+      }
+      int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+      if (rc != 0 && errno == EINPROGRESS) {
+        if (Wait(fd, POLLOUT, deadline)) {
+          int error = 0;
+          socklen_t length = sizeof(error);
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+          if (error == 0) {
+            rc = 0;
+          } else {
+            errno = error;
+          }
+        }
+      }
+      if (rc == 0) {
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        fd_ = fd;
+        in_begin_ = in_end_ = 0;
+        ::freeaddrinfo(found);
+        return true;
+      }
+      last_error_ = ErrnoText(errno);
+      ::close(fd);
     }
-    stream_->socket().set_option(tcp::no_delay(true), ec);
-    buffer_.clear();
-    return true;
+    ::freeaddrinfo(found);
+    return false;
   }
 
   void Disconnect() {
-    if (!stream_) return;
-    beast::error_code ignored;
-    stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.reset();
+    if (fd_ < 0) return;
+    ::close(fd_);
+    fd_ = -1;
+  }
+
+  // Waits until `fd` is ready for `events`; false (last_error_ set) on timeout or a poll error.
+  bool Wait(int fd, short events, Deadline deadline) {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        last_error_ = "timeout";
+        return false;
+      }
+      pollfd p{fd, events, 0};
+      const int rc = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count() + 1, 60'000)));
+      if (rc > 0) return true;
+      if (rc < 0 && errno != EINTR) {
+        last_error_ = "io: " + ErrnoText(errno);
+        return false;
+      }
+    }
+  }
+
+  bool WriteRequest(std::string_view body, Deadline deadline) {
+    iovec parts[2] = {{head_.data(), head_.size()}, {const_cast<char*>(body.data()), body.size()}};
+    iovec* next = parts;
+    int count = 2;
+    while (count > 0) {
+      msghdr message{};
+      message.msg_iov = next;
+      message.msg_iovlen = static_cast<size_t>(count);
+      const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          if (!Wait(fd_, POLLOUT, deadline)) return false;
+          continue;
+        }
+        last_error_ = "io: " + ErrnoText(errno);
+        return false;
+      }
+      size_t sent = static_cast<size_t>(n);
+      while (count > 0 && sent >= next->iov_len) {
+        sent -= next->iov_len;
+        ++next;
+        --count;
+      }
+      if (count > 0) {
+        next->iov_base = static_cast<char*>(next->iov_base) + sent;
+        next->iov_len -= sent;
+      }
+    }
+    return true;
+  }
+
+  // Reads more bytes into in_ (compacting or growing it first); false on error, timeout or EOF
+  // (`eof` tells the last apart).
+  bool Fill(Deadline deadline, bool* eof = nullptr) {
+    if (in_begin_ > 0) {
+      std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+      in_end_ -= in_begin_;
+      in_begin_ = 0;
+    }
+    if (in_end_ == in_.size()) in_.resize(in_.size() * 2);
+    for (;;) {
+      const ssize_t n = ::recv(fd_, in_.data() + in_end_, in_.size() - in_end_, 0);
+      if (n > 0) {
+        in_end_ += static_cast<size_t>(n);
+        return true;
+      }
+      if (n == 0) {
+        if (eof != nullptr) *eof = true;
+        last_error_ = "io: connection closed by the server";
+        return false;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        last_error_ = "io: " + ErrnoText(errno);
+        return false;
+      }
+      if (!Wait(fd_, POLLIN, deadline)) return false;
+    }
+  }
+
+  std::string_view Buffered() const {
+    return std::string_view(in_.data() + in_begin_, in_end_ - in_begin_);
+  }
+
+  // Reads one CRLF-terminated line (without the CRLF) of at most `limit` bytes.
+  bool ReadLine(Deadline deadline, size_t limit, std::string& line) {
+    for (;;) {
+      const std::string_view buffered = Buffered();
+      const size_t end = buffered.find("\r\n");
+      if (end != std::string_view::npos) {
+        line.assign(buffered.substr(0, end));
+        in_begin_ += end + 2;
+        return true;
+      }
+      if (buffered.size() > limit) {
+        last_error_ = "bad response: line too long";
+        return false;
+      }
+      if (!Fill(deadline)) return false;
+    }
+  }
+
+  // Consumes `n` body bytes (they are only counted: OTLP answers are checked by status).
+  bool Skip(size_t n, Deadline deadline) {
+    for (;;) {
+      const size_t take = std::min(n, in_end_ - in_begin_);
+      in_begin_ += take;
+      n -= take;
+      if (n == 0) return true;
+      if (!Fill(deadline)) return false;
+    }
+  }
+
+  static bool ParseSize(std::string_view text, int base, size_t& value) {
+    text = text.substr(0, text.find_first_of("; \t"));
+    if (text.empty()) return false;
+    value = 0;
+    for (char c : text) {
+      int digit;
+      if (c >= '0' && c <= '9') {
+        digit = c - '0';
+      } else if (base == 16 && c >= 'a' && c <= 'f') {
+        digit = c - 'a' + 10;
+      } else if (base == 16 && c >= 'A' && c <= 'F') {
+        digit = c - 'A' + 10;
+      } else {
+        return false;
+      }
+      if (value > (kMaxResponseBytes * 16)) return false;
+      value = value * static_cast<size_t>(base) + static_cast<size_t>(digit);
+    }
+    return true;
+  }
+
+  static bool HasToken(std::string_view value, std::string_view token) {
+    std::string lower(value);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.find(token) != std::string::npos;
+  }
+
+  // Reads one whole response (skipping 1xx interim ones) and classifies it by status.
+  bool ReadResponse(Deadline deadline, Outcome& outcome) {
+    std::string line;
+    for (;;) {
+      if (!ReadLine(deadline, kMaxResponseHeadBytes, line)) return false;
+      // "HTTP/1.1 200 OK"
+      if (line.size() < 12 || line.compare(0, 7, "HTTP/1.") != 0 || line[8] != ' ') {
+        last_error_ = "bad response: status line";
+        return false;
+      }
+      const bool http10 = line[7] == '0';
+      size_t status = 0;
+      if (!ParseSize(std::string_view(line).substr(9, 3), 10, status) || status < 100) {
+        last_error_ = "bad response: status";
+        return false;
+      }
+      std::optional<size_t> content_length;
+      bool chunked = false;
+      bool close = http10;
+      size_t head_bytes = line.size();
+      for (;;) {
+        if (!ReadLine(deadline, kMaxResponseHeadBytes, line)) return false;
+        if (line.empty()) break;
+        head_bytes += line.size();
+        if (head_bytes > kMaxResponseHeadBytes) {
+          last_error_ = "bad response: head too large";
+          return false;
+        }
+        const size_t colon = line.find(':');
+        if (colon == std::string::npos) {
+          last_error_ = "bad response: header field";
+          return false;
+        }
+        std::string name = line.substr(0, colon);
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view value = std::string_view(line).substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+          value.remove_prefix(1);
+        }
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+          value.remove_suffix(1);
+        }
+        if (name == "content-length") {
+          size_t length = 0;
+          if (!ParseSize(value, 10, length) || length > kMaxResponseBytes) {
+            last_error_ = "bad response: Content-Length";
+            return false;
+          }
+          content_length = length;
+        } else if (name == "transfer-encoding") {
+          chunked = HasToken(value, "chunked");
+        } else if (name == "connection") {
+          if (HasToken(value, "close")) close = true;
+          if (HasToken(value, "keep-alive")) close = false;
+        }
+      }
+      if (status < 200) continue;  // 100 Continue and friends: the real answer follows
+      const bool bodyless = status == 204 || status == 304;
+      if (bodyless) {
+      } else if (chunked) {
+        if (!SkipChunkedBody(deadline, line)) return false;
+      } else if (content_length) {
+        if (!Skip(*content_length, deadline)) return false;
+      } else {
+        // Close-delimited: the body ends when the server closes.
+        size_t total = 0;
+        for (;;) {
+          total += in_end_ - in_begin_;
+          in_begin_ = in_end_;
+          if (total > kMaxResponseBytes) {
+            last_error_ = "bad response: body too large";
+            return false;
+          }
+          bool eof = false;
+          if (!Fill(deadline, &eof)) {
+            if (!eof) return false;
+            break;
+          }
+        }
+        close = true;
+      }
+      if (close) Disconnect();
+      if (status == 200) {
+        outcome = {Outcome::kOk, {}};
+      } else {
+        const Outcome::Kind kind =
+            status == 429 || status == 503 ? Outcome::kRefused : Outcome::kError;
+        outcome = {kind, std::to_string(status)};
+      }
+      return true;
+    }
+  }
+
+  bool SkipChunkedBody(Deadline deadline, std::string& line) {
+    size_t total = 0;
+    for (;;) {
+      if (!ReadLine(deadline, 1024, line)) return false;
+      size_t size = 0;
+      if (!ParseSize(line, 16, size)) {
+        last_error_ = "bad response: chunk size";
+        return false;
+      }
+      total += size;
+      if (total > kMaxResponseBytes) {
+        last_error_ = "bad response: body too large";
+        return false;
+      }
+      if (size == 0) break;
+      if (!Skip(size, deadline) || !ReadLine(deadline, 2, line)) return false;
+      if (!line.empty()) {
+        last_error_ = "bad response: chunk framing";
+        return false;
+      }
+    }
+    // Trailer fields up to the empty line.
+    for (size_t trailer_bytes = 0;;) {
+      if (!ReadLine(deadline, kMaxResponseHeadBytes, line)) return false;
+      if (line.empty()) return true;
+      trailer_bytes += line.size();
+      if (trailer_bytes > kMaxResponseHeadBytes) {
+        last_error_ = "bad response: trailers too large";
+        return false;
+      }
+    }
   }
 
   HttpTarget target_;
-  net::io_context ioc_;
-  std::optional<beast::tcp_stream> stream_;
-  beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  std::string head_prefix_;  // everything up to the Content-Length value
+  std::string head_;         // this request's head
+  int fd_ = -1;
+  std::vector<char> in_;  // response bytes; [in_begin_, in_end_) are unread
+  size_t in_begin_ = 0;
+  size_t in_end_ = 0;
   std::string last_error_;
 };
 
@@ -393,7 +673,7 @@ class GrpcConnection final : public Connection {
     }
   }
 
-  Outcome Send(std::string& body) override {
+  Outcome Send(std::string_view body) override {
     grpc::Slice slice(body.data(), body.size());
     grpc::ByteBuffer request(&slice, 1);
     grpc::ClientContext context;
@@ -514,7 +794,7 @@ int RunLoadgen(const LoadgenOptions& options, bool duration_given) {
 
   const Clock& clock = RealClock::Get();
   const uint64_t pool_start = clock.MonotonicNanos();
-  const std::vector<PooledRequest> pool = BuildPool(options, protocol);
+  std::vector<PooledRequest> pool = BuildPool(options, protocol);
   size_t pool_bytes = 0;
   for (const PooledRequest& r : pool) pool_bytes += r.body.size();
   const bool hex_ids = protocol == Protocol::kHttpJson;
@@ -540,8 +820,20 @@ int RunLoadgen(const LoadgenOptions& options, bool duration_given) {
   stats.reserve(options.connections);
   for (int i = 0; i < options.connections; ++i) stats.push_back(std::make_unique<WorkerStats>());
 
+  // Each connection's own requests, patched in place between its sends: request j belongs to
+  // connection j % connections; with fewer requests than connections, the connections beyond the
+  // pool get private copies.
+  std::vector<std::vector<PooledRequest*>> lanes(options.connections);
+  for (size_t j = 0; j < pool.size(); ++j) lanes[j % lanes.size()].push_back(&pool[j]);
+  std::vector<std::unique_ptr<PooledRequest>> copies;
+  for (size_t i = pool.size(); i < lanes.size(); ++i) {
+    copies.push_back(std::make_unique<PooledRequest>(pool[i % pool.size()]));
+    lanes[i].push_back(copies.back().get());
+  }
+
   auto worker = [&](int index) {
     WorkerStats& my = *stats[index];
+    const std::vector<PooledRequest*>& lane = lanes[index];
     std::unique_ptr<Connection> connection;
     if (protocol == Protocol::kGrpc) {
       connection = std::make_unique<GrpcConnection>(target, index, options.tenant);
@@ -551,18 +843,16 @@ int RunLoadgen(const LoadgenOptions& options, bool duration_given) {
           protocol == Protocol::kHttpJson ? "application/json" : "application/x-protobuf",
           options.tenant);
     }
-    std::string body;
     for (uint64_t sequence = 0; !stop.load(std::memory_order_relaxed); ++sequence) {
       if (options.requests > 0 &&
           claimed.fetch_add(1, std::memory_order_relaxed) >= options.requests) {
         break;
       }
-      const PooledRequest& request =
-          pool[(static_cast<size_t>(index) + sequence * options.connections) % pool.size()];
+      PooledRequest& request = *lane[sequence % lane.size()];
       const uint64_t tag = run_nonce ^ (static_cast<uint64_t>(index) << 48) ^ sequence;
-      PatchedCopy(request, tag, hex_ids, body);
+      PatchTraceIds(request, tag, hex_ids);
       const uint64_t started = clock.MonotonicNanos();
-      const Outcome outcome = connection->Send(body);
+      const Outcome outcome = connection->Send(request.body);
       const uint64_t micros = (clock.MonotonicNanos() - started) / 1000;
       switch (outcome.kind) {
         case Outcome::kOk:

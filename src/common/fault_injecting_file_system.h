@@ -2,17 +2,18 @@
 // FaultInjectionTestEnv, in spirit): it fails the next N operations of a kind, caps the bytes that
 // may be appended (disk full until the cap is raised), remembers how much of each file was synced
 // so DropUnsyncedData() can simulate a power cut, and counts operations.
-// Thread rule: every method is thread-safe; file objects follow FileSystem's rule.
+// Thread rule: every method is thread-safe; file objects follow FileSystem's rule. Writes, syncs
+// and truncations of all files are serialised by one lock (a test tool: simplicity over speed).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/file_system.h"
 
@@ -46,6 +47,10 @@ class FaultInjectingFileSystem final : public FileSystem {
   // kDiskFull, like a real full disk; raising the cap (or nullopt: no cap) makes space return.
   void SetAppendByteLimit(std::optional<uint64_t> limit);
 
+  // Every later successful WritableFile::Sync takes at least this long (a slow disk), so tests of
+  // group commit do not depend on the speed of the disk they run on. 0: no delay.
+  void SetSyncDelayMicros(uint64_t micros);
+
   // Simulates a power cut: every file written through this object is cut back to the bytes its
   // last successful Sync covered, and files created since their directory's last SyncDir are
   // removed. File objects opened before the call fail every later operation (the crashed process
@@ -53,11 +58,11 @@ class FaultInjectingFileSystem final : public FileSystem {
   absl::Status DropUnsyncedData();
 
   struct Counters {
-    uint64_t appends = 0;         // Append calls that wrote something or succeeded
-    uint64_t bytes_appended = 0;  // bytes that reached the base file system
-    uint64_t syncs = 0;           // successful WritableFile::Sync calls
-    uint64_t dir_syncs = 0;       // successful SyncDir calls
-    uint64_t injected_faults = 0; // operations failed on purpose (FailNext or the byte cap)
+    uint64_t appends = 0;          // Append calls that wrote something or succeeded
+    uint64_t bytes_appended = 0;   // bytes that reached the base file system
+    uint64_t syncs = 0;            // successful WritableFile::Sync calls
+    uint64_t dir_syncs = 0;        // successful SyncDir calls
+    uint64_t injected_faults = 0;  // operations failed on purpose (FailNext or the byte cap)
   };
   Counters counters() const;
   // Bytes of `path` covered by the last successful Sync (0 if never synced or not tracked).
@@ -65,8 +70,7 @@ class FaultInjectingFileSystem final : public FileSystem {
 
   // FileSystem.
   absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
-  absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(
-      const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
   absl::StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) override;
   absl::StatusOr<std::string> ReadFile(const std::string& path) override;
@@ -102,8 +106,9 @@ class FaultInjectingFileSystem final : public FileSystem {
   mutable absl::Mutex mu_;
   PendingFault pending_[5] ABSL_GUARDED_BY(mu_);
   std::optional<uint64_t> append_limit_ ABSL_GUARDED_BY(mu_);
+  uint64_t sync_delay_micros_ ABSL_GUARDED_BY(mu_) = 0;
   Counters counters_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, FileState> files_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, FileState> files_ ABSL_GUARDED_BY(mu_);
   // Bumped by DropUnsyncedData; file objects from an older epoch are dead.
   uint64_t epoch_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -52,7 +52,8 @@ class FileSystem {
   virtual ~FileSystem() = default;
 
   // Creates or truncates `path`. The new name is durable only after SyncDir of its directory.
-  virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(
+      const std::string& path) = 0;
   // Opens `path` for appending, creating it if missing.
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(
       const std::string& path) = 0;

@@ -1,14 +1,14 @@
 // PosixFileSystem: FileSystem over open/pwrite/pread/fdatasync/ftruncate/rename/statvfs.
 // Linux only (fdatasync, O_CLOEXEC, O_DIRECTORY).
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "common/file_system.h"
@@ -23,8 +23,8 @@ absl::Status ErrnoToStatus(int err, std::string_view op, const std::string& path
   }
   const std::string reason = std::error_code(err, std::generic_category()).message();
   if (err == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": ", reason));
-  return absl::InternalError(absl::StrCat(absl::string_view(op.data(), op.size()), " ", path,
-                                          ": ", reason));
+  return absl::InternalError(
+      absl::StrCat(absl::string_view(op.data(), op.size()), " ", path, ": ", reason));
 }
 
 // Retries a syscall returning -1/EINTR.
@@ -100,9 +100,8 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   absl::StatusOr<std::string_view> Read(uint64_t offset, size_t n, char* scratch) const override {
     size_t got = 0;
     while (got < n) {
-      const ssize_t r = RetryOnEintr([&] {
-        return ::pread(fd_, scratch + got, n - got, static_cast<off_t>(offset + got));
-      });
+      const ssize_t r = RetryOnEintr(
+          [&] { return ::pread(fd_, scratch + got, n - got, static_cast<off_t>(offset + got)); });
       if (r < 0) return ErrnoToStatus(errno, "read", path_);
       if (r == 0) break;  // end of file
       got += static_cast<size_t>(r);
@@ -157,21 +156,29 @@ class PosixFileSystemImpl final : public FileSystem {
   absl::StatusOr<std::string> ReadFile(const std::string& path) override {
     const int fd = RetryOnEintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); });
     if (fd < 0) return ErrnoToStatus(errno, "open", path);
-    std::string out;
     struct stat st;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-    char buf[1 << 16];
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return ErrnoToStatus(err, "stat", path);
+    }
+    // Read straight into the result; grow it if the file grew meanwhile.
+    std::string out(static_cast<size_t>(st.st_size) + 1, '\0');
+    size_t got = 0;
     for (;;) {
-      const ssize_t r = RetryOnEintr([&] { return ::read(fd, buf, sizeof(buf)); });
+      if (got == out.size()) out.resize(out.size() * 2);
+      const ssize_t r =
+          RetryOnEintr([&] { return ::read(fd, out.data() + got, out.size() - got); });
       if (r < 0) {
         const int err = errno;
         ::close(fd);
         return ErrnoToStatus(err, "read", path);
       }
       if (r == 0) break;
-      out.append(buf, static_cast<size_t>(r));
+      got += static_cast<size_t>(r);
     }
     ::close(fd);
+    out.resize(got);
     return out;
   }
 

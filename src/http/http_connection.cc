@@ -1,6 +1,8 @@
 // See http_connection.h. The per-request sequence: ReadHead -> OnHead (route, 413 by
-// Content-Length, admission, 100-continue) -> ReadBody/ReadSomeBody (limit, reservation growth) ->
-// Dispatch (handler) -> Respond -> Write -> OnWrite -> ReadHead again, or LingerThenClose.
+// Content-Length, admission, 100-continue) -> ReadBody, then either ReadFixedBody/OnFixedBody (a
+// Content-Length body, read straight into the request's string) or ReadSomeBody/OnBodyRead (a
+// chunked body through Beast's parser: limit, reservation growth) -> Dispatch (handler) -> Respond
+// -> Write -> OnWrite -> ReadHead again, or LingerThenClose.
 #include "http/http_connection.h"
 
 #include <utility>
@@ -12,6 +14,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -28,6 +31,12 @@ using tcp = net::ip::tcp;
 constexpr size_t kChunkedFirstReservation = 64 * 1024;
 // Room in the read buffer beyond the head limit (Beast reads up to 64 KiB at a time).
 constexpr size_t kReadBufferSlack = 64 * 1024;
+// Capacity of the read buffer while a chunked body is read. Beast reads max(512, free capacity)
+// bytes at a time and its flat_buffer grows with its contents, not its capacity, so without this
+// a body the parser keeps draining would be read 512 bytes per system call.
+constexpr size_t kChunkedReadBytes = 64 * 1024;
+// An idle connection keeps a read buffer up to this size (larger ones are freed between requests).
+constexpr size_t kIdleReadBufferBytes = 4 * 1024;
 // After an answer that closes the connection, unread request bytes are drained for at most this
 // long and this much, so the peer reads the answer instead of a reset.
 constexpr std::chrono::seconds kLingerTime{2};
@@ -76,6 +85,7 @@ Connection::Connection(ServerCore& core, net::ip::tcp::socket socket,
       stream_(std::move(socket)),
       buffer_(core.options.max_header_bytes + kReadBufferSlack),
       remote_address_(FormatEndpoint(stream_.socket())),
+      body_timer_(strand_),
       handler_timer_(strand_) {}
 
 void Connection::Start() {
@@ -99,6 +109,7 @@ void Connection::CloseUnlocked() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
+  body_timer_.cancel(ignored);
   handler_timer_.cancel(ignored);
   stream_.close();
   request_.reservation.reset();
@@ -107,7 +118,7 @@ void Connection::CloseUnlocked() {
 bool Connection::BodyPending() const {
   if (head_parser_) return head_parser_->is_header_done() && !head_parser_->is_done();
   if (body_parser_) return !body_parser_->is_done();
-  return false;
+  return fixed_body_pending_;
 }
 
 void Connection::ReadHead() {
@@ -120,8 +131,9 @@ void Connection::ReadHead() {
   head_ = Request();
   reserved_ = 0;
   body_parser_.reset();
-  // An idle keep-alive connection holds no read buffer (it grows again to read).
-  if (buffer_.size() == 0) buffer_.shrink_to_fit();
+  fixed_body_pending_ = false;
+  // An idle keep-alive connection holds at most a small read buffer.
+  if (buffer_.size() == 0 && buffer_.capacity() > kIdleReadBufferBytes) buffer_.shrink_to_fit();
   head_parser_.emplace();
   head_parser_->header_limit(static_cast<uint32_t>(core_.options.max_header_bytes));
   // Checked against the route's limit in OnHead. Not boost::none: Beast 1.74 compares the
@@ -212,15 +224,78 @@ void Connection::OnHead(beast::error_code ec) {
 }
 
 void Connection::ReadBody() {
+  if (head_parser_->is_done()) {  // no body at all
+    head_parser_.reset();
+    return Dispatch();
+  }
+  if (const auto length = head_parser_->content_length()) {
+    return ReadFixedBody(static_cast<size_t>(*length));  // OnHead checked it against the limit
+  }
   body_parser_.emplace(std::move(*head_parser_));
   head_parser_.reset();
   body_parser_->body_limit(route_->options.max_body_bytes);
+  buffer_.reserve(std::min(kChunkedReadBytes, buffer_.max_size()));
   stream_.expires_after(core_.options.body_read_timeout);
   ReadSomeBody();
 }
 
+void Connection::ReadFixedBody(size_t length) {
+  head_parser_.reset();
+  fixed_body_pending_ = true;
+  std::string& body = request_.body;
+  body.resize(length);
+  if (request_.reservation && body.capacity() > reserved_) {
+    if (!request_.reservation->Grow(body.capacity() - reserved_)) {
+      return Fail(429, "too much data in flight; retry later");
+    }
+    reserved_ = body.capacity();
+  }
+  // What arrived with the head; anything beyond the body (a pipelined request) stays buffered.
+  const size_t buffered = net::buffer_copy(net::buffer(body.data(), length), buffer_.data());
+  buffer_.consume(buffered);
+  if (buffered == length) return OnFixedBody({});
+  // One composed read of exactly the rest, straight into the string, under one deadline for the
+  // whole body (the stream's own timer would be re-armed for every read_some).
+  stream_.expires_never();
+  body_timed_out_ = false;
+  body_timer_.expires_after(core_.options.body_read_timeout);
+  body_timer_.async_wait([self = shared_from_this(), seq = seq_](beast::error_code ec) {
+    self->OnBodyTimeout(seq, ec);
+  });
+  net::async_read(stream_.socket(), net::buffer(body.data() + buffered, length - buffered),
+                  [self = shared_from_this()](beast::error_code ec, size_t) {
+                    beast::error_code ignored;
+                    self->body_timer_.cancel(ignored);
+                    self->OnFixedBody(ec);
+                  });
+}
+
+void Connection::OnBodyTimeout(uint64_t seq, beast::error_code ec) {
+  // `seq` is the number of the request before this one's Dispatch: a stale expiry of an earlier
+  // body finds it changed.
+  if (ec || closed_ || seq != seq_ || !fixed_body_pending_) return;
+  body_timed_out_ = true;
+  beast::error_code ignored;
+  stream_.socket().cancel(ignored);  // the read completes with operation_aborted
+}
+
+void Connection::OnFixedBody(beast::error_code ec) {
+  if (ec) {
+    // Timed out, or the peer went away mid-body, or the connection is being closed.
+    if (body_timed_out_) core_.metrics.timeouts->Increment();
+    return Close();
+  }
+  fixed_body_pending_ = false;
+  Dispatch();
+}
+
 void Connection::ReadSomeBody() {
-  if (body_parser_->is_done()) return Dispatch();
+  if (body_parser_->is_done()) {
+    request_.body = std::move(body_parser_->get().body());
+    keep_alive_ = body_parser_->get().keep_alive();
+    body_parser_.reset();
+    return Dispatch();
+  }
   bhttp::async_read_some(
       stream_, buffer_, *body_parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBodyRead(ec); });
@@ -251,9 +326,6 @@ void Connection::OnBodyRead(beast::error_code ec) {
 
 void Connection::Dispatch() {
   stream_.expires_never();
-  request_.body = std::move(body_parser_->get().body());
-  keep_alive_ = body_parser_->get().keep_alive();
-  body_parser_.reset();
   ++seq_;
   awaiting_response_ = true;
   handler_timer_.expires_after(core_.options.handler_timeout);
@@ -339,8 +411,10 @@ void Connection::OnWrite(beast::error_code ec) {
 
 void Connection::LingerThenClose() {
   request_.reservation.reset();
+  request_.body = std::string();
   head_parser_.reset();
   body_parser_.reset();
+  fixed_body_pending_ = false;
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   buffer_.consume(buffer_.size());
@@ -362,6 +436,7 @@ void Connection::Close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
+  body_timer_.cancel(ignored);
   handler_timer_.cancel(ignored);
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();

@@ -52,6 +52,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadHead();
   void OnHead(beast::error_code ec);
   void ReadBody();
+  void ReadFixedBody(size_t length);
+  void OnBodyTimeout(uint64_t seq, beast::error_code ec);
+  void OnFixedBody(beast::error_code ec);
   void ReadSomeBody();
   void OnBodyRead(beast::error_code ec);
   void Dispatch();
@@ -87,6 +90,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool reading_head_ = false;  // waiting for (the rest of) a request head
+  // A Content-Length body is being read into request_.body (no parser involved).
+  bool fixed_body_pending_ = false;
+  bool body_timed_out_ = false;
+  net::steady_timer body_timer_;  // body_read_timeout for a Content-Length body
 
   uint64_t seq_ = 0;  // number of the request in the handler; Responders carry it
   bool awaiting_response_ = false;

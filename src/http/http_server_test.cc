@@ -448,6 +448,76 @@ TEST_F(HttpServerTest, SlowBodyIsCutOffByTheReadTimeout) {
   EXPECT_EQ(server_->open_connections(), 0u);
 }
 
+// A Content-Length body is read straight into the request (not through the parser): pieces that
+// arrive apart are joined, and bytes after the body are the next request's.
+TEST_F(HttpServerTest, LargeBodyArrivingInPiecesIsReadWholeAndPipelinedBytesStay) {
+  Start([](HttpServer& s) { s.Route("POST", "/echo", Echo); });
+  std::string body(300'000, ' ');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
+  const std::string request = MakeRequest("POST", "/echo", body);
+  const size_t head = request.size() - body.size();
+  RawHttpClient client(port_);
+  ASSERT_TRUE(client.Send(request.substr(0, head + 100)));
+  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(client.Send(request.substr(head + 100, 150'000)));
+  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(client.Send(request.substr(head + 150'100) + MakeRequest("POST", "/echo", "next")));
+  auto first = client.Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_TRUE(first->body == "POST /echo? " + body) << first->body.size();
+  auto second = client.Read();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "POST /echo? next");
+}
+
+// The body deadline belongs to one body: it neither fires into a later request on the connection
+// nor counts the time the connection then sits idle.
+TEST_F(HttpServerTest, BodyReadTimeoutEndsWithItsBody) {
+  Start([](HttpServer& s) { s.Route("POST", "/echo", Echo); },
+        [](HttpServerOptions& o) { o.body_read_timeout = 200ms; });
+  RawHttpClient client(port_);
+  for (int i = 0; i < 3; ++i) {
+    const std::string request = MakeRequest("POST", "/echo", absl::StrCat("body-", i));
+    ASSERT_TRUE(client.Send(request.substr(0, request.size() - 3)));
+    std::this_thread::sleep_for(30ms);  // the rest is read by a separate read
+    ASSERT_TRUE(client.Send(request.substr(request.size() - 3)));
+    auto response = client.Read();
+    ASSERT_TRUE(response) << i;
+    EXPECT_EQ(response->body, absl::StrCat("POST /echo? body-", i));
+    std::this_thread::sleep_for(250ms);  // past the deadline the body had
+  }
+  EXPECT_EQ(server_->open_connections(), 1u);
+}
+
+TEST_F(HttpServerTest, PeerLeavingMidBodyClosesWithoutCallingTheHandler) {
+  std::atomic<int> calls{0};
+  FakeBudget budget(1 << 20);
+  Start([&](HttpServer& s) {
+    s.Route(
+        "POST", "/up",
+        [&](Request&&, Responder respond) {
+          ++calls;
+          respond(Response::Text(200, "no"));
+        },
+        WithAdmit(RouteOptions(), [&](const Request&, size_t bytes) {
+          return AdmitResult::Accept(budget.TryReserve(bytes));
+        }));
+  });
+  {
+    RawHttpClient client(port_);
+    ASSERT_TRUE(client.Send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\nabc"));
+    for (int i = 0; i < 200 && budget.used() == 0; ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(budget.used(), 100'000u);
+  }
+  for (int i = 0; i < 200 && server_->open_connections() != 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(server_->open_connections(), 0u);
+  EXPECT_EQ(budget.used(), 0u);  // the reservation went with the connection
+  EXPECT_EQ(calls, 0);
+}
+
 TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreRefusedWith503) {
   Start([](HttpServer& s) { s.Route("GET", "/", Echo); },
         [](HttpServerOptions& o) { o.max_connections = 2; });

@@ -1,7 +1,7 @@
 // The storage interface every backend implements (memory now; embedded and ClickHouse later):
-// SpanWriter takes decoded batches durably, TraceReader answers trace-by-ID. The pushed-down scan
-// (SpanFetcher) arrives with the embedded store. A backend passes tests/storage's conformance
-// suite. Thread rule: every method of every implementation is thread-safe.
+// SpanWriter takes decoded batches durably, TraceReader answers trace-by-ID, SpanFetcher
+// (span_fetcher.h) is the pushed-down search scan. A backend passes the conformance suite in
+// storage/conformance. Thread rule: every method of every implementation is thread-safe.
 #pragma once
 
 #include <memory>
@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "model/ids.h"
 #include "model/span_batch.h"
+#include "storage/span_fetcher.h"
 
 namespace weft::storage {
 
@@ -30,8 +31,7 @@ class SpanWriter {
   // Stores every span of `batch` for `tenant`. `done` reports OK only once the spans will survive
   // a crash (for durable backends) — receivers acknowledge clients only then. Errors:
   // Unavailable / ResourceExhausted when the store is full or cannot keep up (retryable).
-  virtual void Write(std::string_view tenant, std::unique_ptr<SpanBatch> batch,
-                     WriteDone done) = 0;
+  virtual void Write(std::string_view tenant, std::unique_ptr<SpanBatch> batch, WriteDone done) = 0;
 };
 
 class TraceReader {
@@ -44,7 +44,7 @@ class TraceReader {
                                                               const TraceId& trace_id) = 0;
 };
 
-// A backend is both.
-class SpanStore : public SpanWriter, public TraceReader {};
+// A backend is all three.
+class SpanStore : public SpanWriter, public TraceReader, public SpanFetcher {};
 
 }  // namespace weft::storage

@@ -13,10 +13,13 @@
 
 namespace weft::testing {
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
-  CommandResult result;
+namespace {
+
+// Starts `argv` with stdout and stderr on a pipe; returns the pid (-1 on failure) and sets
+// `*read_fd` to the pipe's read end.
+pid_t Spawn(const std::vector<std::string>& argv, int* read_fd) {
   int fds[2];
-  if (pipe(fds) != 0) return result;
+  if (pipe(fds) != 0) return -1;
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
@@ -30,12 +33,23 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     _exit(127);
   }
   close(fds[1]);
+  *read_fd = fds[0];
+  return pid;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  CommandResult result;
+  int fd = -1;
+  const pid_t pid = Spawn(argv, &fd);
+  if (pid < 0) return result;
   char buffer[4096];
   ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0 || (n < 0 && errno == EINTR)) {
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0 || (n < 0 && errno == EINTR)) {
     if (n > 0) result.output.append(buffer, static_cast<size_t>(n));
   }
-  close(fds[0]);
+  close(fd);
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -52,22 +66,8 @@ ServerProcess::ServerProcess(const std::string& binary,
                                    "--tempo-addr=127.0.0.1:0",
                                    "--http-addr=127.0.0.1:0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  int fds[2];
-  if (pipe(fds) != 0) return;
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  out_fd_ = fds[0];
+  pid_ = Spawn(argv, &out_fd_);
+  if (pid_ < 0) return;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (!ready_ && std::chrono::steady_clock::now() < deadline) {
     pollfd pfd{out_fd_, POLLIN, 0};

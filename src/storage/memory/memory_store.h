@@ -1,9 +1,14 @@
 // The bounded in-memory backend (`--storage memory`, like Jaeger's): whole written batches kept
-// in write order and indexed per tenant by trace ID; once their bytes exceed `max_bytes` the
-// oldest batches are evicted first (so an old trace may lose some spans before others). Real
-// option for tests and demos; holds nothing across restarts; Write completes inline.
-// Thread rule: all methods thread-safe (one reader/writer mutex held only for index updates and
-// lookups; GetTrace deep-copies spans after releasing it).
+// in write order and indexed per tenant by trace ID, by trace start time and by service and
+// operation; once their bytes exceed `max_bytes` the oldest batches are evicted first (so an old
+// trace may lose some spans before others). Real option for tests and demos; holds nothing across
+// restarts; Write completes inline; exact duplicates are kept (and counted by Fetch).
+// Fetch walks a tenant's traces newest first and stops at `limit` matches, so its memory is
+// bounded by the limit, not by the number of matches; it has no statistics to prune with, so a
+// selective filter evaluates every span in the time range.
+// Thread rule: all methods thread-safe. One reader/writer mutex is held only for index updates
+// and lookups: GetTrace deep-copies spans after releasing it, and Fetch copies a few dozen
+// traces' index entries at a time and evaluates them unlocked.
 #pragma once
 
 #include <cstddef>

@@ -193,6 +193,14 @@ TEST(MemoryStoreTest, StatsOfAnotherStoreAreZero) {
     absl::StatusOr<std::unique_ptr<SpanBatch>> GetTrace(std::string_view, const TraceId&) override {
       return std::make_unique<SpanBatch>();
     }
+    absl::StatusOr<FetchResult> Fetch(const FetchRequest&) override { return FetchResult{}; }
+    absl::StatusOr<std::vector<std::string>> Services(std::string_view) override {
+      return std::vector<std::string>{};
+    }
+    absl::StatusOr<std::vector<OperationName>> Operations(std::string_view,
+                                                          std::string_view) override {
+      return std::vector<OperationName>{};
+    }
   } other;
   EXPECT_EQ(GetMemoryStoreStats(other).spans, 0u);
 }
