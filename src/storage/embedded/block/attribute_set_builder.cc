@@ -55,7 +55,8 @@ void AttributeSetBuilder::Add(Attributes attributes) {
   }
   shape_bytes_.clear();
   AppendShape(shape_, &shape_bytes_);
-  auto [it, inserted] = shape_index_.try_emplace(shape_bytes_, static_cast<uint32_t>(shapes_.size()));
+  auto [it, inserted] =
+      shape_index_.try_emplace(shape_bytes_, static_cast<uint32_t>(shapes_.size()));
   if (inserted) shapes_.push_back(shape_bytes_);
   shape_ids_.push_back(it->second);
 }

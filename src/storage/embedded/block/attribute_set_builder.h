@@ -36,9 +36,9 @@ class AttributeSetBuilder {
   struct ValueColumn {
     uint32_t key = 0;
     ValueType type = ValueType::kEmpty;
-    U64Column numbers;             // ints (zigzag), bools, doubles (bits)
-    StringColumnBuilder strings;   // strings, bytes, serialized arrays and maps
-    uint32_t empties = 0;          // values of the empty type
+    U64Column numbers;            // ints (zigzag), bools, doubles (bits)
+    StringColumnBuilder strings;  // strings, bytes, serialized arrays and maps
+    uint32_t empties = 0;         // values of the empty type
   };
   ValueColumn& ColumnFor(uint32_t key, ValueType type);
 

@@ -73,7 +73,8 @@ absl::Status AttributeSetReader::Load(RowGroupReader& rows, AttributeSet set, ui
         WEFT_RETURN_IF_ERROR(rows.DecodeNumbers(data, first[i], slot.numbers));
         break;
       case ColumnFamily::kString:
-        WEFT_RETURN_IF_ERROR(rows.DecodeStrings(data, first[i], first[i] + slot.count, &slot.strings));
+        WEFT_RETURN_IF_ERROR(
+            rows.DecodeStrings(data, first[i], first[i] + slot.count, &slot.strings));
         break;
       default:
         break;

@@ -48,7 +48,8 @@ class BlockCorruptionTest : public ::testing::Test {
   bool ReadsDetectDamage(const std::string& bytes, std::string* message) {
     const std::string path = dir_.File("bad.block");
     WriteAll(path, bytes);
-    absl::StatusOr<std::unique_ptr<BlockReader>> reader = BlockReader::Open(PosixFileSystem(), path);
+    absl::StatusOr<std::unique_ptr<BlockReader>> reader =
+        BlockReader::Open(PosixFileSystem(), path);
     if (!reader.ok()) {
       EXPECT_EQ(reader.status().code(), absl::StatusCode::kDataLoss) << reader.status();
       *message = std::string(reader.status().message());

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -20,7 +21,7 @@ namespace weft::storage::embedded::block {
 
 // How much work reads did: tests assert pruning with them, /metrics may export them.
 struct ReadCounters {
-  std::atomic<uint64_t> file_reads{0};      // read calls on the file (after Open)
+  std::atomic<uint64_t> file_reads{0};  // read calls on the file (after Open)
   std::atomic<uint64_t> bytes_read{0};
   std::atomic<uint64_t> chunks_decoded{0};  // chunks checksummed, decompressed and decoded
   std::atomic<uint64_t> row_groups_scanned{0};
@@ -43,6 +44,10 @@ struct BlockFile {
     if (it == column_index.end()) return std::nullopt;
     return it->second;
   }
+
+  // Indexes [first, last) of the row groups whose [first_trace, last_trace] holds `trace_id`
+  // (more than one only for a trace cut into pieces).
+  std::pair<size_t, size_t> RowGroupsOf(const TraceId& trace_id) const;
 
   // DataLoss naming the block, the row group and the column: "block <path>: row group 3, column
   // span.start: <what>".

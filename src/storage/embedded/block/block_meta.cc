@@ -206,9 +206,8 @@ class MetaDecoder {
         !Delta(rg->min_trace_start, &rg->max_trace_end) ||
         !reader_.ReadVarint64(&rg->min_span_start) ||
         !Delta(rg->min_span_start, &rg->max_span_start) ||
-        !reader_.ReadVarint64(&rg->min_duration) ||
-        !Delta(rg->min_duration, &rg->max_duration) || !Ids(m.services.size(), &rg->services) ||
-        !Ids(m.span_names.size(), &rg->names)) {
+        !reader_.ReadVarint64(&rg->min_duration) || !Delta(rg->min_duration, &rg->max_duration) ||
+        !Ids(m.services.size(), &rg->services) || !Ids(m.span_names.size(), &rg->names)) {
       return false;
     }
     uint32_t count = 0;

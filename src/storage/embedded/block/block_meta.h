@@ -73,9 +73,9 @@ struct BlockMeta {
   // The block's time range: earliest trace start and latest trace end.
   uint64_t min_time = 0;
   uint64_t max_time = 0;
-  std::vector<std::string> services;    // in first-seen order
-  std::vector<std::string> span_names;  // in first-seen order
-  std::vector<std::string> keys;        // attribute keys, in first-seen order
+  std::vector<std::string> services;       // in first-seen order
+  std::vector<std::string> span_names;     // in first-seen order
+  std::vector<std::string> keys;           // attribute keys, in first-seen order
   std::vector<OperationEntry> operations;  // sorted, distinct
   std::vector<ColumnKey> catalog;
   std::vector<RowGroupMeta> row_groups;  // ascending by trace id

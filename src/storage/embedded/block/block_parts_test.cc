@@ -127,9 +127,8 @@ TEST(Compression, RoundTripsAndRejectsWrongSizes) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, raw);
   EXPECT_FALSE(kZstdCompression.decompress(stored, raw.size() - 1, &scratch).ok());
-  EXPECT_FALSE(kZstdCompression.decompress(stored.substr(0, stored.size() / 2), raw.size(),
-                                           &scratch)
-                   .ok());
+  EXPECT_FALSE(
+      kZstdCompression.decompress(stored.substr(0, stored.size() / 2), raw.size(), &scratch).ok());
   EXPECT_FALSE(kNoCompression.decompress("abc", 4, &scratch).ok());
   EXPECT_EQ(FindCompression(7), nullptr);
 }

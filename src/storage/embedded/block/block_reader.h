@@ -47,8 +47,7 @@ class BlockReader {
  public:
   // Errors: NotFound for a missing file, DataLoss for a corrupt or truncated one,
   // FailedPrecondition for a format version this build cannot read.
-  static absl::StatusOr<std::unique_ptr<BlockReader>> Open(FileSystem& fs,
-                                                           const std::string& path);
+  static absl::StatusOr<std::unique_ptr<BlockReader>> Open(FileSystem& fs, const std::string& path);
 
   const BlockInfo& info() const { return info_; }
 
@@ -89,8 +88,6 @@ class BlockReader {
   // Appends the spans of `trace_id` in row group `row_group` (if any) to `out`.
   absl::Status AppendTraceFromRowGroup(const TraceId& trace_id, uint32_t row_group,
                                        block::OutputBatch& out) const;
-  // Indexes of the row groups whose [first_trace, last_trace] holds `trace_id`.
-  std::pair<size_t, size_t> RowGroupsOf(const TraceId& trace_id) const;
 
   block::BlockFile file_;
   BlockInfo info_;

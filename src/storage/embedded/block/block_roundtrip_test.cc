@@ -128,8 +128,8 @@ TEST(BlockRoundTrip, ServicesAndOperations) {
   ASSERT_NE(reader, nullptr);
   std::vector<std::string> services;
   std::vector<std::pair<std::string, SpanKind>> checkout_ops;
-  for (const SpanBatch* batch : {static_cast<const SpanBatch*>(&input),
-                                 static_cast<const SpanBatch*>(edge.get())}) {
+  for (const SpanBatch* batch :
+       {static_cast<const SpanBatch*>(&input), static_cast<const SpanBatch*>(edge.get())}) {
     for (const Span& span : batch->spans()) {
       const std::string service(ServiceName(batch->resource_of(span)));
       if (!service.empty()) services.push_back(service);

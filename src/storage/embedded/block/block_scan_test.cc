@@ -52,7 +52,8 @@ struct Corpus {
 
   void Add(const SpanBatch& batch) {
     batches.push_back(&batch);
-    for (uint32_t i = 0; i < batch.size(); ++i) traces[batch.spans()[i].trace_id].push_back({&batch, i});
+    for (uint32_t i = 0; i < batch.size(); ++i)
+      traces[batch.spans()[i].trace_id].push_back({&batch, i});
   }
 };
 
@@ -114,8 +115,8 @@ void ExpectSameResult(const std::vector<Expected>& expected, const FetchResult& 
     ASSERT_EQ(got.spans->size(), want.spans.size()) << "trace " << want.summary.trace_id.ToHex();
     for (size_t i = 0; i < want.spans.size(); ++i) {
       const auto& [batch, index] = want.spans[i];
-      ASSERT_EQ(testing::DiffSpans(*batch, batch->spans()[index], *got.spans, got.spans->spans()[i]),
-                "");
+      ASSERT_EQ(
+          testing::DiffSpans(*batch, batch->spans()[index], *got.spans, got.spans->spans()[i]), "");
     }
   }
 }
@@ -155,8 +156,9 @@ class BlockScanTest : public ::testing::Test {
   }
 
   void Check(FetchRequest request) {
-    SCOPED_TRACE(::testing::Message() << "limit " << request.limit << " spans_per_trace "
-                                      << request.spans_per_trace << " whole " << request.whole_traces);
+    SCOPED_TRACE(::testing::Message()
+                 << "limit " << request.limit << " spans_per_trace " << request.spans_per_trace
+                 << " whole " << request.whole_traces);
     absl::StatusOr<FetchResult> result = reader_->Scan(request);
     ASSERT_TRUE(result.ok()) << result.status();
     ExpectSameResult(BruteForce(*corpus_, request), *result);
@@ -219,10 +221,10 @@ TEST_F(BlockScanTest, SpanName) {
 
 TEST_F(BlockScanTest, Durations) {
   CheckFilter(Leaf(Make(Field::kDuration, CompareOp::kGt, int64_t{50'000'000})));
-  CheckFilter(ConditionTree::And(
-      {Leaf(Make(Field::kDuration, CompareOp::kGe, int64_t{1'000'000})),
-       Leaf(Make(Field::kDuration, CompareOp::kLe, int64_t{1'100'000}))}));
-  CheckFilter(Leaf(Make(Field::kDuration, CompareOp::kGe, 1.5e6)));  // a double operand
+  CheckFilter(
+      ConditionTree::And({Leaf(Make(Field::kDuration, CompareOp::kGe, int64_t{1'000'000})),
+                          Leaf(Make(Field::kDuration, CompareOp::kLe, int64_t{1'100'000}))}));
+  CheckFilter(Leaf(Make(Field::kDuration, CompareOp::kGe, 1.5e6)));       // a double operand
   CheckFilter(Leaf(Make(Field::kDuration, CompareOp::kEq, int64_t{0})));  // end before start
   CheckFilter(Leaf(Make(Field::kDuration, CompareOp::kGt, int64_t{1} << 62)));
 }
@@ -254,8 +256,8 @@ TEST_F(BlockScanTest, SpanAttributes) {
   CheckFilter(Leaf(Attr(AttributeScope::kSpan, "db.statement", CompareOp::kRegex,
                         std::string("SELECT .* id = 4.*"))));
   CheckFilter(Leaf(Attr(AttributeScope::kSpan, "no.such.key", CompareOp::kEq, std::string("x"))));
-  CheckFilter(Leaf(Attr(AttributeScope::kSpan, "enduser.id", CompareOp::kEq,
-                        SomeValue("enduser.id"))));
+  CheckFilter(
+      Leaf(Attr(AttributeScope::kSpan, "enduser.id", CompareOp::kEq, SomeValue("enduser.id"))));
   CheckFilter(Leaf(Attr(AttributeScope::kSpan, "thread.id", CompareOp::kNe, int64_t{7})));
 }
 
@@ -280,16 +282,16 @@ TEST_F(BlockScanTest, ResourceAndUnscopedAttributes) {
                         std::string(pod->string_value()))));
   CheckFilter(Leaf(Attr(AttributeScope::kResource, "telemetry.sdk.language", CompareOp::kRegex,
                         std::string("j.*"))));
-  CheckFilter(Leaf(Attr(AttributeScope::kSpanOrResource, "service.name", CompareOp::kEq,
-                        std::string("cart"))));
+  CheckFilter(Leaf(
+      Attr(AttributeScope::kSpanOrResource, "service.name", CompareOp::kEq, std::string("cart"))));
   CheckFilter(Leaf(Attr(AttributeScope::kSpanOrResource, "enduser.id", CompareOp::kEq,
                         SomeValue("enduser.id"))));
   CheckFilter(Leaf(Attr(AttributeScope::kSpanOrResource, "host.name", CompareOp::kExists, {})));
 }
 
 TEST_F(BlockScanTest, EventAndLinkAttributes) {
-  CheckFilter(Leaf(Attr(AttributeScope::kEvent, "exception.type", CompareOp::kEq,
-                        std::string("TimeoutError"))));
+  CheckFilter(Leaf(
+      Attr(AttributeScope::kEvent, "exception.type", CompareOp::kEq, std::string("TimeoutError"))));
   CheckFilter(Leaf(Attr(AttributeScope::kEvent, "exception.type", CompareOp::kNotExists, {})));
   CheckFilter(Leaf(Attr(AttributeScope::kEvent, "exception.escaped", CompareOp::kEq, true)));
   CheckFilter(Leaf(Attr(AttributeScope::kLink, "link.reason", CompareOp::kExists, {})));
@@ -297,9 +299,9 @@ TEST_F(BlockScanTest, EventAndLinkAttributes) {
 }
 
 TEST_F(BlockScanTest, AndOr) {
-  CheckFilter(ConditionTree::And(
-      {Leaf(Make(Field::kServiceName, CompareOp::kEq, std::string("payment"))),
-       Leaf(Make(Field::kDuration, CompareOp::kGt, int64_t{40'000'000}))}));
+  CheckFilter(
+      ConditionTree::And({Leaf(Make(Field::kServiceName, CompareOp::kEq, std::string("payment"))),
+                          Leaf(Make(Field::kDuration, CompareOp::kGt, int64_t{40'000'000}))}));
   CheckFilter(ConditionTree::Or(
       {Leaf(Make(Field::kServiceName, CompareOp::kEq, std::string("cart"))),
        Leaf(Attr(AttributeScope::kSpan, "http.status_code", CompareOp::kGe, int64_t{500}))}));

@@ -23,12 +23,13 @@ ScratchDir::~ScratchDir() {
 namespace {
 
 std::string Quote(std::string_view s) {
-  return s.size() > 60 ? "\"" + std::string(s.substr(0, 60)) + "...\"" : "\"" + std::string(s) + "\"";
+  return s.size() > 60 ? "\"" + std::string(s.substr(0, 60)) + "...\""
+                       : "\"" + std::string(s) + "\"";
 }
 
-#define WEFT_DIFF(field, a, b)                                                 \
-  do {                                                                          \
-    if (!((a) == (b))) return std::string(field) + " differs";                  \
+#define WEFT_DIFF(field, a, b)                                 \
+  do {                                                         \
+    if (!((a) == (b))) return std::string(field) + " differs"; \
   } while (false)
 
 std::string DiffAttributes(std::string_view what, Attributes a, Attributes b) {
@@ -86,7 +87,8 @@ std::string DiffSpans(const SpanBatch& a, const Span& sa, const SpanBatch& b, co
   }
   const Resource& ra = a.resource_of(sa);
   const Resource& rb = b.resource_of(sb);
-  if (std::string d = DiffAttributes("resource", ra.attributes, rb.attributes); !d.empty()) return d;
+  if (std::string d = DiffAttributes("resource", ra.attributes, rb.attributes); !d.empty())
+    return d;
   WEFT_DIFF("resource dropped", ra.dropped_attributes_count, rb.dropped_attributes_count);
   WEFT_DIFF("resource schema_url", ra.schema_url, rb.schema_url);
   const InstrumentationScope& ca = a.scope_of(sa);
@@ -149,7 +151,8 @@ std::unique_ptr<SpanBatch> EdgeCaseBatch() {
       {attrs({{"service.name", AnyValue::String("edge-service")},
               {"host.name", AnyValue::String(str("h\xc3\xa9llo-\xe4\xb8\x96\xe7\x95\x8c"))}}),
        0, "https://opentelemetry.io/schemas/1.24.0"});
-  const uint32_t r1 = batch->AddResource({attrs({{"k8s.pod.name", AnyValue::String("pod")}}), 7, ""});
+  const uint32_t r1 =
+      batch->AddResource({attrs({{"k8s.pod.name", AnyValue::String("pod")}}), 7, ""});
   const uint32_t r2 = batch->AddResource({attrs({{"service.name", AnyValue::Int(42)}}), 0, "s"});
   const uint32_t r3 = batch->AddResource({{}, 0, ""});
   const uint32_t s0 = batch->AddScope(r0, {"io.weft.edge", "1.0.0", {}, 0, ""});
@@ -164,9 +167,10 @@ std::unique_ptr<SpanBatch> EdgeCaseBatch() {
   const KeyValue deep_map[] = {{"leaf", AnyValue::Bytes(str(std::string("\x00\x01\xff", 3)))}};
   const AnyValue mid_array[] = {AnyValue::KvList(arena.CopyArray(Attributes(deep_map))),
                                 AnyValue::Array({})};
-  const KeyValue outer_map[] = {{"list", AnyValue::Array(arena.CopyArray(std::span<const AnyValue>(mid_array)))},
-                                {"", AnyValue::String("")},
-                                {"empty map", AnyValue::KvList({})}};
+  const KeyValue outer_map[] = {
+      {"list", AnyValue::Array(arena.CopyArray(std::span<const AnyValue>(mid_array)))},
+      {"", AnyValue::String("")},
+      {"empty map", AnyValue::KvList({})}};
   // A value nested as deep as the model allows.
   AnyValue deepest = AnyValue::Int(7);
   for (int d = 1; d < kMaxAnyValueDepth; ++d) {
@@ -192,33 +196,35 @@ std::unique_ptr<SpanBatch> EdgeCaseBatch() {
   root.start_time_unix_nano = 1'700'000'000'000'000'000ULL;
   root.end_time_unix_nano = root.start_time_unix_nano + 5'000'000;
   root.scope_index = s0;
-  root.attributes = attrs({{"http.method", AnyValue::String("GET")},
-                           {"dup", AnyValue::Int(1)},
-                           {"dup", AnyValue::String("second")},
-                           {"empty", AnyValue()},
-                           {"", AnyValue::String(str(""))},
-                           {"nested", AnyValue::KvList(arena.CopyArray(Attributes(outer_map)))},
-                           {"array", AnyValue::Array(arena.CopyArray(std::span<const AnyValue>(inner_array)))},
-                           {"deep", deepest},
-                           {"bytes", AnyValue::Bytes(str(all_bytes))},
-                           {"nan", AnyValue::Double(std::numeric_limits<double>::quiet_NaN())},
-                           {"neg zero", AnyValue::Double(-0.0)},
-                           {"inf", AnyValue::Double(-std::numeric_limits<double>::infinity())},
-                           {"min", AnyValue::Int(std::numeric_limits<int64_t>::min())},
-                           {"max", AnyValue::Int(std::numeric_limits<int64_t>::max())},
-                           {"unicode \xf0\x9f\x98\x80", AnyValue::String(str("\xe6\x97\xa5\xe6\x9c\xac"))}});
+  root.attributes =
+      attrs({{"http.method", AnyValue::String("GET")},
+             {"dup", AnyValue::Int(1)},
+             {"dup", AnyValue::String("second")},
+             {"empty", AnyValue()},
+             {"", AnyValue::String(str(""))},
+             {"nested", AnyValue::KvList(arena.CopyArray(Attributes(outer_map)))},
+             {"array", AnyValue::Array(arena.CopyArray(std::span<const AnyValue>(inner_array)))},
+             {"deep", deepest},
+             {"bytes", AnyValue::Bytes(str(all_bytes))},
+             {"nan", AnyValue::Double(std::numeric_limits<double>::quiet_NaN())},
+             {"neg zero", AnyValue::Double(-0.0)},
+             {"inf", AnyValue::Double(-std::numeric_limits<double>::infinity())},
+             {"min", AnyValue::Int(std::numeric_limits<int64_t>::min())},
+             {"max", AnyValue::Int(std::numeric_limits<int64_t>::max())},
+             {"unicode \xf0\x9f\x98\x80", AnyValue::String(str("\xe6\x97\xa5\xe6\x9c\xac"))}});
   root.dropped_attributes_count = 3;
   root.dropped_events_count = 4;
   root.dropped_links_count = 5;
   const KeyValue event_attrs[] = {{"exception.type", AnyValue::String("E")},
                                   {"exception.escaped", AnyValue::Bool(true)}};
-  const Event events[] = {{root.start_time_unix_nano + 10, "exception",
-                           arena.CopyArray(Attributes(event_attrs)), 2},
-                          {root.start_time_unix_nano - 10, "", {}, 0}};  // before the span
+  const Event events[] = {
+      {root.start_time_unix_nano + 10, "exception", arena.CopyArray(Attributes(event_attrs)), 2},
+      {root.start_time_unix_nano - 10, "", {}, 0}};  // before the span
   root.events = arena.CopyArray(std::span<const Event>(events));
   const KeyValue link_attrs[] = {{"link.reason", AnyValue::String("retry")}};
-  const Link links[] = {{IdFrom(9, 9), SpanIdFrom(9), "ls=1", arena.CopyArray(Attributes(link_attrs)), 1, 0x301},
-                        {TraceId(), SpanId(), "", {}, 0, 0}};
+  const Link links[] = {
+      {IdFrom(9, 9), SpanIdFrom(9), "ls=1", arena.CopyArray(Attributes(link_attrs)), 1, 0x301},
+      {TraceId(), SpanId(), "", {}, 0, 0}};
   root.links = arena.CopyArray(std::span<const Link>(links));
 
   Span child_first;  // appears before its parent

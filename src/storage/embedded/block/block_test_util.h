@@ -3,12 +3,12 @@
 // Thread rule: test code, single-threaded.
 #pragma once
 
-#include <stdlib.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <stdlib.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "gtest/gtest.h"

@@ -85,9 +85,9 @@ absl::Status BlockWriter::AddTrace(std::span<const SpanRef> spans) {
     }
   }
   if (has_last_trace_ && !(last_trace_ < trace_id)) {
-    return Fail(absl::InvalidArgumentError(
-        absl::StrCat("trace ", trace_id.ToHex(), " added after ", last_trace_.ToHex(),
-                     ": trace ids must ascend strictly")));
+    return Fail(absl::InvalidArgumentError(absl::StrCat("trace ", trace_id.ToHex(), " added after ",
+                                                        last_trace_.ToHex(),
+                                                        ": trace ids must ascend strictly")));
   }
   last_trace_ = trace_id;
   has_last_trace_ = true;

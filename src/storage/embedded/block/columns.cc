@@ -1,6 +1,5 @@
 #include "storage/embedded/block/columns.h"
 
-
 namespace weft::storage::embedded::block {
 namespace {
 

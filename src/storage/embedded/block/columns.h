@@ -29,20 +29,20 @@ enum class ColumnFamily : uint8_t {
 
 // Intrinsic columns. The numbers are on disk (catalog entries); add new ones at the end.
 enum class FixedColumn : uint16_t {
-  kTraces = 0,          // table: the row group's trace pieces and summaries (trace_table.h)
-  kScopes = 1,          // table: resources and instrumentation scopes (scope_table.h)
-  kSpanId = 2,          // raw 8 bytes per span
-  kSpanParent = 3,      // u64 per span: 0 none, 1 explicit (kSpanParentId), else 2 + zigzag(row delta)
-  kSpanParentId = 4,    // raw 8 bytes per explicit parent
-  kSpanStart = 5,       // u64 per span: zigzag(start - reference start), see span_columns.h
-  kSpanDuration = 6,    // u64 per span: zigzag(end - start)
-  kSpanKind = 7,        // u64 per span
-  kSpanStatus = 8,      // u64 per span: status code
-  kSpanFlags = 9,       // u64 per span
-  kSpanTraceState = 10, // string per span
-  kSpanName = 11,       // u64 per span: index into the block's span-name dictionary
-  kSpanScope = 12,      // u64 per span: index into the row group's scope table
-  kSpanDropped = 13,    // u64, three per span: dropped attributes, events, links
+  kTraces = 0,      // table: the row group's trace pieces and summaries (trace_table.h)
+  kScopes = 1,      // table: resources and instrumentation scopes (scope_table.h)
+  kSpanId = 2,      // raw 8 bytes per span
+  kSpanParent = 3,  // u64 per span: 0 none, 1 explicit (kSpanParentId), else 2 + zigzag(row delta)
+  kSpanParentId = 4,        // raw 8 bytes per explicit parent
+  kSpanStart = 5,           // u64 per span: zigzag(start - reference start), see span_columns.h
+  kSpanDuration = 6,        // u64 per span: zigzag(end - start)
+  kSpanKind = 7,            // u64 per span
+  kSpanStatus = 8,          // u64 per span: status code
+  kSpanFlags = 9,           // u64 per span
+  kSpanTraceState = 10,     // string per span
+  kSpanName = 11,           // u64 per span: index into the block's span-name dictionary
+  kSpanScope = 12,          // u64 per span: index into the row group's scope table
+  kSpanDropped = 13,        // u64, three per span: dropped attributes, events, links
   kSpanStatusMessage = 14,  // string per span
   kSpanEventCount = 15,     // u64 per span
   kSpanLinkCount = 16,      // u64 per span

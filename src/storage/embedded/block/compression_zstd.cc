@@ -37,8 +37,8 @@ absl::StatusOr<std::string_view> Decompress(std::string_view stored, size_t raw_
                                             std::unique_ptr<char[]>* scratch) {
   const unsigned long long content = ZSTD_getFrameContentSize(stored.data(), stored.size());
   if (content != raw_size) {
-    return absl::DataLossError(absl::StrCat("zstd frame holds ", content, " bytes, expected ",
-                                            raw_size));
+    return absl::DataLossError(
+        absl::StrCat("zstd frame holds ", content, " bytes, expected ", raw_size));
   }
   *scratch = std::make_unique_for_overwrite<char[]>(raw_size);
   const size_t n = ZSTD_decompressDCtx(ThreadContexts().dctx, scratch->get(), raw_size,

@@ -35,8 +35,8 @@ struct U64Encoding {
   bool (*decode)(std::string_view data, size_t count, size_t begin, std::span<uint64_t> out);
 };
 
-extern const U64Encoding kU64Varint;     // u64_varint_encoding.cc (id 1)
-extern const U64Encoding kU64Constant;   // u64_constant_encoding.cc (id 2)
+extern const U64Encoding kU64Varint;      // u64_varint_encoding.cc (id 1)
+extern const U64Encoding kU64Constant;    // u64_constant_encoding.cc (id 2)
 extern const U64Encoding kU64BytePlanes;  // u64_byte_planes_encoding.cc (id 3)
 
 std::span<const U64Encoding* const> U64Encodings();

@@ -152,8 +152,9 @@ void RowGroupBuilder::AddPiece(const TraceId& trace_id, std::span<const SpanRef>
   }
 }
 
-void RowGroupBuilder::Finish(int level, RowGroupMeta* meta,
-                             const std::function<void(const ColumnKey&, EncodedChunk)>& emit) const {
+void RowGroupBuilder::Finish(
+    int level, RowGroupMeta* meta,
+    const std::function<void(const ColumnKey&, EncodedChunk)>& emit) const {
   meta->spans = spans();
   meta->pieces = static_cast<uint32_t>(pieces_.size());
   meta->events = static_cast<uint32_t>(event_time_.size());
@@ -171,7 +172,9 @@ void RowGroupBuilder::Finish(int level, RowGroupMeta* meta,
   meta->names.assign(names_.begin(), names_.end());
   std::sort(meta->names.begin(), meta->names.end());
 
-  auto fixed = [&](FixedColumn c, EncodedChunk chunk) { emit(ColumnKey::Fixed(c), std::move(chunk)); };
+  auto fixed = [&](FixedColumn c, EncodedChunk chunk) {
+    emit(ColumnKey::Fixed(c), std::move(chunk));
+  };
   using F = FixedColumn;
   fixed(F::kTraces, EncodeTableChunk(EncodeTraceTable(pieces_), meta->pieces, level));
   fixed(F::kScopes, EncodeTableChunk(EncodeScopeTable(resources_, scopes_),

@@ -48,6 +48,27 @@ struct IntComparison {
     }
   }
 
+  static bool IsOrdering(CompareOp op) {
+    return op == CompareOp::kEq || op == CompareOp::kNe || op == CompareOp::kLt ||
+           op == CompareOp::kLe || op == CompareOp::kGt || op == CompareOp::kGe;
+  }
+  static bool Holds(CompareOp op, std::strong_ordering order) {
+    switch (op) {
+      case CompareOp::kEq:
+        return order == 0;
+      case CompareOp::kNe:
+        return order != 0;
+      case CompareOp::kLt:
+        return order < 0;
+      case CompareOp::kLe:
+        return order <= 0;
+      case CompareOp::kGt:
+        return order > 0;
+      default:
+        return order >= 0;
+    }
+  }
+
   bool Holds(int64_t v) const {
     switch (op) {
       case CompareOp::kEq:
@@ -183,7 +204,8 @@ absl::Status RowGroupFilter::Leaf(PlannedLeaf& leaf, Bytes* out) {
       WEFT_RETURN_IF_ERROR(Durations(&durations));
       const IntComparison native(c);
       if (native.native) {
-        native.Fill(n, [&](size_t i) { return durations[i]; }, o);
+        native.Fill(
+            n, [&](size_t i) { return durations[i]; }, o);
       } else {
         for (uint32_t r = 0; r < n; ++r) {
           Span span;
@@ -198,7 +220,8 @@ absl::Status RowGroupFilter::Leaf(PlannedLeaf& leaf, Bytes* out) {
       WEFT_RETURN_IF_ERROR(Starts(&starts));
       const IntComparison native(c);
       if (native.native) {
-        native.Fill(n, [&](size_t i) { return Clamped(starts[i]); }, o);
+        native.Fill(
+            n, [&](size_t i) { return Clamped(starts[i]); }, o);
       } else {
         for (uint32_t r = 0; r < n; ++r) {
           Span span;
@@ -228,9 +251,8 @@ absl::Status RowGroupFilter::Leaf(PlannedLeaf& leaf, Bytes* out) {
     case AttributeScope::kLink: {
       const bool events = c.scope == AttributeScope::kEvent;
       Bytes elements;
-      WEFT_RETURN_IF_ERROR(
-          AttributeRows(leaf, events ? AttributeSet::kEvent : AttributeSet::kLink, &elements,
-                        nullptr));
+      WEFT_RETURN_IF_ERROR(AttributeRows(leaf, events ? AttributeSet::kEvent : AttributeSet::kLink,
+                                         &elements, nullptr));
       return FoldIntoSpans(events ? F::kSpanEventCount : F::kSpanLinkCount,
                            c.op == CompareOp::kNotExists, elements, out);
     }
@@ -326,7 +348,8 @@ absl::Status RowGroupFilter::AttributeRows(PlannedLeaf& leaf, AttributeSet set, 
       case ValueType::kInt:
         if (native.native) {
           const uint64_t* v = numbers.data();
-          native.Fill(count, [&](size_t i) { return ZigZagDecode64(v[i]); }, m.data());
+          native.Fill(
+              count, [&](size_t i) { return ZigZagDecode64(v[i]); }, m.data());
         } else {
           for (uint32_t i = 0; i < count; ++i) {
             const AnyValue value = AnyValue::Int(ZigZagDecode64(numbers[i]));
@@ -343,6 +366,17 @@ absl::Status RowGroupFilter::AttributeRows(PlannedLeaf& leaf, AttributeSet set, 
       default: {  // the string family: decide each distinct value once
         const DecodedStrings& strings = *decoded_strings;
         Bytes table(strings.dict.size());
+        const auto* text = std::get_if<std::string>(&leaf.condition->operand);
+        if (type == ValueType::kString && text != nullptr &&
+            IntComparison::IsOrdering(leaf.condition->op)) {
+          // String against string: bytewise, as condition_eval compares them.
+          const CompareOp op = leaf.condition->op;
+          for (size_t j = 0; j < table.size(); ++j) {
+            table[j] = IntComparison::Holds(op, strings.dict[j].compare(*text) <=> 0);
+          }
+          for (uint32_t i = 0; i < count; ++i) m[i] = table[strings.ids[i]];
+          break;
+        }
         Arena arena;
         for (size_t j = 0; j < table.size(); ++j) {
           AnyValue value;
@@ -366,12 +400,38 @@ absl::Status RowGroupFilter::AttributeRows(PlannedLeaf& leaf, AttributeSet set, 
 
   out->resize(rows);
   if (present != nullptr) present->resize(rows);
-  std::array<uint32_t, kTypes> cursor{};
+  uint64_t max_id = 0;
+  for (uint32_t r = 0; r < rows; ++r) max_id = std::max(max_id, ids[r]);
+  if (rows > 0 && max_id >= info.size()) {
+    return rows_.Corrupt(shape_column, "shape index out of range");
+  }
   uint8_t* o = out->data();
+
+  // The common case: the key has one value type here and no shape holds it twice. Then a row
+  // takes the next value when its shape has the key: a branch-free loop.
+  const bool one_type = std::has_single_bit(types_used);
+  const bool all_single =
+      std::all_of(info.begin(), info.end(), [](const ShapeInfo& si) { return si.single; });
+  if (one_type && all_single && present == nullptr) {
+    const int t = std::countr_zero(types_used);
+    std::vector<uint8_t> has(info.size());
+    for (size_t s = 0; s < info.size(); ++s) has[s] = info[s].first >= 0;
+    Bytes& m = matches[t];
+    m.push_back(absent);  // read (and discarded) by rows after the last value
+    uint32_t cursor = 0;
+    for (uint32_t r = 0; r < rows; ++r) {
+      const uint8_t h = has[ids[r]];
+      const uint8_t v = m[std::min(cursor, counts[t])];
+      o[r] = h ? v : absent;
+      cursor += h;
+    }
+    if (cursor != counts[t]) return rows_.Corrupt(shape_column, "attribute values do not add up");
+    return absl::OkStatus();
+  }
+
+  std::array<uint32_t, kTypes> cursor{};
   for (uint32_t r = 0; r < rows; ++r) {
-    const uint64_t s = ids[r];
-    if (s >= info.size()) return rows_.Corrupt(shape_column, "shape index out of range");
-    const ShapeInfo& si = info[s];
+    const ShapeInfo& si = info[ids[r]];
     if (si.first < 0) {
       o[r] = absent;
       if (present != nullptr) (*present)[r] = 0;

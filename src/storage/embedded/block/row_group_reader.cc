@@ -118,7 +118,8 @@ absl::StatusOr<ColumnData*> RowGroupReader::Load(uint32_t catalog_index, const C
 
 absl::StatusOr<std::span<const uint64_t>> RowGroupReader::NumbersOf(ColumnData& column) {
   if (!column.decoded) {
-    if (column.key.family() != ColumnFamily::kU64) return Corrupt(column.key, "not a number column");
+    if (column.key.family() != ColumnFamily::kU64)
+      return Corrupt(column.key, "not a number column");
     column.numbers = std::make_unique_for_overwrite<uint64_t[]>(column.value_count);
     if (!FindU64Encoding(column.encoding)
              ->decode(column.raw, column.value_count, 0,
@@ -132,7 +133,8 @@ absl::StatusOr<std::span<const uint64_t>> RowGroupReader::NumbersOf(ColumnData& 
 
 absl::StatusOr<const DecodedStrings*> RowGroupReader::StringsOf(ColumnData& column) {
   if (!column.decoded) {
-    if (column.key.family() != ColumnFamily::kString) return Corrupt(column.key, "not a string column");
+    if (column.key.family() != ColumnFamily::kString)
+      return Corrupt(column.key, "not a string column");
     if (!FindStringEncoding(column.encoding)
              ->decode(column.raw, column.value_count, 0, column.value_count, &column.strings)) {
       return Corrupt(column.key, "malformed values");
@@ -232,7 +234,8 @@ absl::StatusOr<const std::vector<TracePiece>*> RowGroupReader::Pieces() {
   auto pieces = std::make_unique<std::vector<TracePiece>>();
   if ((*data)->value_count != meta_.pieces ||
       !DecodeTraceTable((*data)->raw, meta_.pieces, meta_.spans, pieces.get()) ||
-      pieces->front().trace_id != meta_.first_trace || pieces->back().trace_id != meta_.last_trace) {
+      pieces->front().trace_id != meta_.first_trace ||
+      pieces->back().trace_id != meta_.last_trace) {
     return Corrupt(key, "malformed trace table");
   }
   for (const TracePiece& p : *pieces) {

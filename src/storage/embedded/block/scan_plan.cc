@@ -59,8 +59,8 @@ void ScanPlan::PlanLeaves(const ConditionTree& node) {
       }
       break;
     case Field::kServiceName:
-      if (std::holds_alternative<std::string>(c.operand) &&
-          c.op != CompareOp::kExists && c.op != CompareOp::kNotExists) {
+      if (std::holds_alternative<std::string>(c.operand) && c.op != CompareOp::kExists &&
+          c.op != CompareOp::kNotExists) {
         leaf->service_matches.resize(meta.services.size());
         for (size_t i = 0; i < meta.services.size(); ++i) {
           leaf->service_matches[i] = leaf->probe->Service(meta.services[i]);

@@ -21,9 +21,9 @@ namespace weft::storage::embedded::block {
 struct PlannedLeaf {
   const storage::Condition* condition = nullptr;
   std::unique_ptr<ValueProbe> probe;
-  std::optional<uint32_t> key;           // kAttribute: the key's id, if the block has it
-  std::vector<uint8_t> name_matches;     // kSpanName: per span-name id
-  std::vector<uint8_t> service_matches;  // kServiceName (string operand or regex): per service id
+  std::optional<uint32_t> key;            // kAttribute: the key's id, if the block has it
+  std::vector<uint8_t> name_matches;      // kSpanName: per span-name id
+  std::vector<uint8_t> service_matches;   // kServiceName (string operand or regex): per service id
   std::vector<int8_t> small_int_matches;  // kKind / kStatus: per value 0..255, -1 until probed
 };
 

@@ -1,7 +1,7 @@
 #include "storage/embedded/block/span_materializer.h"
 
-#include "common/varint.h"
 #include "common/status_macros.h"
+#include "common/varint.h"
 #include "storage/embedded/block/block_meta.h"
 
 namespace weft::storage::embedded::block {
@@ -87,10 +87,10 @@ absl::Status SpanMaterializer::Load(uint32_t begin, uint32_t end) {
     F column;
     std::vector<uint64_t>* out;
   };
-  const NumberColumn span_numbers[] = {
-      {F::kSpanStart, &start_},   {F::kSpanDuration, &duration_}, {F::kSpanKind, &kind_},
-      {F::kSpanStatus, &status_}, {F::kSpanFlags, &flags_},       {F::kSpanName, &name_},
-      {F::kSpanScope, &scope_}};
+  const NumberColumn span_numbers[] = {{F::kSpanStart, &start_}, {F::kSpanDuration, &duration_},
+                                       {F::kSpanKind, &kind_},   {F::kSpanStatus, &status_},
+                                       {F::kSpanFlags, &flags_}, {F::kSpanName, &name_},
+                                       {F::kSpanScope, &scope_}};
   for (const NumberColumn& c : span_numbers) {
     WEFT_RETURN_IF_ERROR(Numbers(c.column, begin, end, c.out));
   }

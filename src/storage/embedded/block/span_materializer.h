@@ -6,10 +6,11 @@
 // Thread rule: not thread-safe; one per RowGroupReader.
 #pragma once
 
+#include <utility>
+
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"

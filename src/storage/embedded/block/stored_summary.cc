@@ -25,7 +25,8 @@ StoredSummary ComputeStoredSummary(std::span<const SpanRef> spans,
   s.duration = end - s.start;
   s.span_count = static_cast<uint32_t>(spans.size());
   if (root != nullptr) {
-    s.root_service = 1 + dictionaries.services.Intern(ServiceName(root->batch->resource_of(root->span())));
+    s.root_service =
+        1 + dictionaries.services.Intern(ServiceName(root->batch->resource_of(root->span())));
     s.root_name = 1 + dictionaries.span_names.Intern(root->span().name);
   }
   return s;

@@ -11,7 +11,6 @@
 
 namespace weft::storage::embedded::block {
 
-StoredSummary ComputeStoredSummary(std::span<const SpanRef> spans,
-                                   BlockDictionaries& dictionaries);
+StoredSummary ComputeStoredSummary(std::span<const SpanRef> spans, BlockDictionaries& dictionaries);
 
 }  // namespace weft::storage::embedded::block

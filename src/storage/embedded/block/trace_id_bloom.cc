@@ -1,9 +1,9 @@
 #include "storage/embedded/block/trace_id_bloom.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <cmath>
+
+#include <xxhash.h>
 
 #include "absl/status/status.h"
 #include "common/varint.h"

@@ -34,9 +34,9 @@ class ValueProbe {
   bool Service(std::string_view service);
 
  private:
-  storage::ConditionTree leaf_;            // the condition as given
-  storage::ConditionTree element_leaf_;    // attribute conditions, rescoped to kSpan
-  storage::ConditionTree resource_leaf_;   // attribute conditions, rescoped to kResource
+  storage::ConditionTree leaf_;           // the condition as given
+  storage::ConditionTree element_leaf_;   // attribute conditions, rescoped to kSpan
+  storage::ConditionTree resource_leaf_;  // attribute conditions, rescoped to kResource
   SpanBatch empty_;     // scope 0: an empty resource; scope 1: a resource with service_
   KeyValue attribute_;  // the stand-in attribute (key: the condition's key)
   KeyValue service_;    // service.name of scope 1's resource
