@@ -16,6 +16,7 @@
 #include "model/trace_generator.h"
 #include "otlp/json_codec.h"
 #include "otlp/proto_codec.h"
+#include "ratio_reporter.h"
 #include "simdjson.h"
 
 namespace {
@@ -125,36 +126,12 @@ void BM_ProtoEncode(benchmark::State& state) {
 }
 BENCHMARK(BM_ProtoEncode);
 
-// Remembers each benchmark's spans/s so main() can print the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      auto it = run.counters.find("spans/s");
-      if (it != run.counters.end() && run.run_type == Run::RT_Iteration) {
-        rates_[run.run_name.function_name] = it->second.value;
-      }
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  void PrintRatio(const char* what, const char* ours, const char* theirs) const {
-    auto a = rates_.find(ours);
-    auto b = rates_.find(theirs);
-    if (a == rates_.end() || b == rates_.end() || b->second == 0) return;
-    std::printf("%-46s %6.2fx  (%.2fM vs %.2fM spans/s)\n", what, a->second / b->second,
-                a->second / 1e6, b->second / 1e6);
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  weft::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\nrequest: %zu spans, %zu bytes of JSON (%.0f bytes/span), %zu bytes of protobuf\n",
               kSpans, RealisticJson().size(), static_cast<double>(RealisticJson().size()) / kSpans,

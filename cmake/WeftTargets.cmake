@@ -59,7 +59,7 @@ endfunction()
 
 function(_weft_common_settings target)
   target_compile_options(${target} PRIVATE ${WEFT_WARNINGS})
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
 endfunction()
 
 function(weft_library name)

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/tenant.h"
+#include "ingest/http_request_body.h"
 #include "storage/span_store.h"
 
 namespace weft::ingest {
@@ -91,6 +92,27 @@ void ReceiverHttpMetrics::CountAnswer(int status) {
     if (kCodes[i] == status) return answers_[i]->Increment();
   }
   other_answers_->Increment();
+}
+
+http::AdmitResult AdmitIngestBody(
+    const http::Request& head, size_t body_bytes, Admission& admission,
+    ReceiverHttpMetrics& metrics,
+    absl::FunctionRef<http::AdmitResult(int status, std::string_view message)> refuse) {
+  if (auto encoding = ContentEncodingOf(head.headers); !encoding.ok()) {
+    return refuse(415, MessageOf(encoding.status()));
+  }
+  if (auto tenant = TenantOf(head.headers); !tenant.ok()) {
+    return refuse(400, MessageOf(tenant.status()));
+  }
+  if (body_bytes > admission.max_bytes()) {
+    return refuse(413, "request body is larger than the server's ingest memory budget");
+  }
+  std::unique_ptr<http::Reservation> reservation = Reserve(admission, body_bytes);
+  if (reservation == nullptr) {
+    metrics.CountAdmissionRefused();
+    return refuse(429, "too much data in flight; retry later");
+  }
+  return http::AdmitResult::Accept(std::move(reservation));
 }
 
 }  // namespace weft::ingest

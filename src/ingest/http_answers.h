@@ -9,10 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/metrics.h"
 #include "http/http_server.h"
+#include "ingest/admission.h"
 
 namespace weft::ingest {
 
@@ -68,5 +70,14 @@ class ReceiverHttpMetrics {
   Counter* admission_refused_ = nullptr;
   Counter* rejected_spans_ = nullptr;
 };
+
+// The checks every ingest route makes before its body is read, once its own Content-Type check
+// passed: Content-Encoding (415), X-Scope-OrgID (400), a body larger than the whole admission
+// budget (413: retrying cannot help), then the reservation itself (429 when the budget is full
+// now). `refuse(status, message)` renders a refusal in the receiver's own format and counts it.
+http::AdmitResult AdmitIngestBody(
+    const http::Request& head, size_t body_bytes, Admission& admission,
+    ReceiverHttpMetrics& metrics,
+    absl::FunctionRef<http::AdmitResult(int status, std::string_view message)> refuse);
 
 }  // namespace weft::ingest

@@ -113,22 +113,7 @@ http::AdmitResult OtlpHttpReceiver::Admit(const http::Request& head, size_t body
     metrics_.CountAnswer(status);
     return http::AdmitResult::Refuse(answer.Status(status, message));
   };
-  if (auto encoding = ContentEncodingOf(head.headers); !encoding.ok()) {
-    return refuse(415, MessageOf(encoding.status()));
-  }
-  if (auto tenant = TenantOf(head.headers); !tenant.ok()) {
-    return refuse(400, MessageOf(tenant.status()));
-  }
-  if (body_bytes > admission_.max_bytes()) {
-    // It would never fit: retrying cannot help.
-    return refuse(413, "request body is larger than the server's ingest memory budget");
-  }
-  std::unique_ptr<http::Reservation> reservation = Reserve(admission_, body_bytes);
-  if (reservation == nullptr) {
-    metrics_.CountAdmissionRefused();
-    return refuse(429, "too much data in flight; retry later");
-  }
-  return http::AdmitResult::Accept(std::move(reservation));
+  return AdmitIngestBody(head, body_bytes, admission_, metrics_, refuse);
 }
 
 http::Response OtlpHttpReceiver::RenderError(const http::Request& head, int status,

@@ -3,13 +3,14 @@
 // Thread rule: immutable after Open except the counters, which are atomic; safe to share.
 #pragma once
 
+#include <utility>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "storage/embedded/block/block_format.h"
-#include "storage/embedded/block/compression.h"
 #include "storage/embedded/block/block_scan.h"
+#include "storage/embedded/block/compression.h"
 #include "storage/embedded/block/row_group_reader.h"
 #include "storage/embedded/block/span_materializer.h"
 
