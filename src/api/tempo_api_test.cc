@@ -44,7 +44,7 @@ class TempoApiTest : public ::testing::Test {
     span.scope_index = s;
     batch->AddSpan(span);
     store_->Write(storage::kDefaultTenant, std::move(batch),
-                  [](absl::Status s) { ASSERT_TRUE(s.ok()); });
+                  [](absl::Status status) { ASSERT_TRUE(status.ok()); });
   }
 
   std::unique_ptr<storage::SpanStore> store_;

@@ -193,8 +193,13 @@ absl::StatusOr<BlockInfo> BlockWriter::Finish() {
   if (s.ok()) s = file_->Sync();
   if (s.ok()) s = file_->Close();
   if (s.ok()) s = fs_.Rename(temp_path_, path_);
-  if (s.ok()) s = fs_.SyncDir(DirectoryOf(path_));
   if (!s.ok()) return Fail(s);
+  if (s = fs_.SyncDir(DirectoryOf(path_)); !s.ok()) {
+    // The name may not survive a crash: take it back, so that a failed Finish never leaves a
+    // block behind.
+    fs_.Remove(path_).IgnoreError();
+    return Fail(s);
+  }
   offset_ += tail.size();
   file_.reset();
 

@@ -61,7 +61,8 @@ class BlockWriter {
   // The same for spans drawn from several batches.
   absl::Status AddTrace(std::span<const block::SpanRef> spans);
 
-  // Completes the block. The writer is unusable afterwards.
+  // Completes the block: after OK it is at `path` and durable; after an error there is no block
+  // at `path` (a failed directory sync takes the new name back). Unusable afterwards.
   absl::StatusOr<BlockInfo> Finish();
 
  private:

@@ -56,7 +56,7 @@ TEST_F(BlockWriterFaultsTest, FailedSyncsLeaveNoBlock) {
     absl::StatusOr<BlockInfo> info = Write(fs, "io.block");
     EXPECT_FALSE(info.ok());
     EXPECT_FALSE(fs.Exists(dir_.File("io.block.tmp")));
-    if (op != FaultOp::kSyncDir) EXPECT_FALSE(fs.Exists(dir_.File("io.block")));
+    EXPECT_FALSE(fs.Exists(dir_.File("io.block")));
   }
 }
 
