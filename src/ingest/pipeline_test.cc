@@ -1,9 +1,10 @@
 #include "ingest/pipeline.h"
 
+#include <utility>
+
 #include <atomic>
 #include <memory>
 #include <thread>
-#include <utility>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,6 +1,7 @@
 #include "storage/embedded/block/block_reader.h"
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -198,6 +199,51 @@ std::vector<storage::OperationName> BlockReader::Operations(std::string_view ser
   });
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::unique_ptr<BlockTraceCursor> BlockReader::NewTraceCursor() const {
+  return std::make_unique<BlockTraceCursor>(file_);
+}
+
+BlockTraceCursor::BlockTraceCursor(const BlockFile& block) : block_(block) {}
+BlockTraceCursor::~BlockTraceCursor() = default;
+
+absl::StatusOr<bool> BlockTraceCursor::NextPiece() {
+  while (pieces_ == nullptr || piece_ >= pieces_->size()) {
+    if (next_row_group_ >= block_.meta.row_groups.size()) return false;
+    const uint32_t index = next_row_group_++;
+    materializer_.reset();
+    rows_ = std::make_unique<RowGroupReader>(block_, index);
+    WEFT_RETURN_IF_ERROR(rows_->Prefetch());
+    absl::StatusOr<const std::vector<TracePiece>*> pieces = rows_->Pieces();
+    if (!pieces.ok()) return pieces.status();
+    materializer_ = std::make_unique<SpanMaterializer>(*rows_);
+    WEFT_RETURN_IF_ERROR(materializer_->Load(0, block_.meta.row_groups[index].spans));
+    pieces_ = *pieces;
+    piece_ = 0;
+  }
+  return true;
+}
+
+absl::StatusOr<bool> BlockTraceCursor::Next(TraceId* trace_id, std::unique_ptr<SpanBatch>* spans) {
+  auto batch = std::make_unique<SpanBatch>();
+  std::optional<OutputBatch> out;
+  while (true) {
+    absl::StatusOr<bool> more = NextPiece();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    const TracePiece& piece = (*pieces_)[piece_];
+    if (out.has_value() && piece.trace_id != *trace_id) break;  // the next trace starts here
+    if (!out.has_value()) {
+      *trace_id = piece.trace_id;
+      out.emplace(block_.meta, *batch);
+    }
+    WEFT_RETURN_IF_ERROR(materializer_->AppendPiece(piece, {}, *out));
+    ++piece_;  // a trace cut into pieces continues in the next row group
+  }
+  if (!out.has_value()) return false;
+  *spans = std::move(batch);
+  return true;
 }
 
 absl::Status BlockReader::Verify() const {

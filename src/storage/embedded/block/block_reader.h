@@ -30,7 +30,12 @@
 namespace weft::storage::embedded {
 namespace block {
 class OutputBatch;
+class RowGroupReader;
+class SpanMaterializer;
+struct TracePiece;
 }  // namespace block
+
+class BlockTraceCursor;
 
 // Work done by a reader since it was opened (ReadCounters, as plain numbers).
 struct BlockReadStats {
@@ -68,6 +73,10 @@ class BlockReader {
   // Distinct (span name, kind) of `service`, sorted by name then kind.
   std::vector<storage::OperationName> Operations(std::string_view service) const;
 
+  // Every trace of the block in ascending trace-id order, one row group in memory at a time
+  // (compaction merges blocks with it). REQUIRES: the reader outlives the cursor.
+  std::unique_ptr<BlockTraceCursor> NewTraceCursor() const;
+
   // Reads and decodes every chunk and rebuilds every span: OK, or the first DataLoss.
   absl::Status Verify() const;
 
@@ -91,6 +100,28 @@ class BlockReader {
 
   block::BlockFile file_;
   BlockInfo info_;
+};
+
+// Walks a block's traces in ascending trace-id order (BlockReader::NewTraceCursor).
+// Thread rule: not thread-safe; one thread uses a cursor.
+class BlockTraceCursor {
+ public:
+  explicit BlockTraceCursor(const block::BlockFile& block);
+  ~BlockTraceCursor();
+
+  // The next trace's id and every span of it in the block: true, or false after the last trace.
+  absl::StatusOr<bool> Next(TraceId* trace_id, std::unique_ptr<SpanBatch>* spans);
+
+ private:
+  // Makes pieces_[piece_] the next piece, loading row groups as needed; false at the end.
+  absl::StatusOr<bool> NextPiece();
+
+  const block::BlockFile& block_;
+  uint32_t next_row_group_ = 0;
+  std::unique_ptr<block::RowGroupReader> rows_;
+  std::unique_ptr<block::SpanMaterializer> materializer_;
+  const std::vector<block::TracePiece>* pieces_ = nullptr;
+  size_t piece_ = 0;
 };
 
 }  // namespace weft::storage::embedded

@@ -1,5 +1,6 @@
 // Round trips through BlockWriter and BlockReader: every field of every span comes back exactly.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -204,6 +205,46 @@ TEST(BlockRoundTrip, EmptyBlock) {
   ASSERT_TRUE(scan.ok());
   EXPECT_TRUE(scan->traces.empty());
   EXPECT_TRUE(reader->Verify().ok());
+}
+
+}  // namespace
+}  // namespace weft::storage::embedded
+
+namespace weft::storage::embedded {
+namespace {
+
+TEST(BlockTraceCursor, WalksEveryTraceInOrder) {
+  testing::ScratchDir dir;
+  std::unique_ptr<SpanBatch> large = testing::LargeTrace(10'008, 21);
+  std::unique_ptr<SpanBatch> edge = testing::EdgeCaseBatch();
+  SpanBatch generated;
+  TraceGenerator generator(31);
+  generator.Fill(generated, 8000);
+  BlockWriterOptions options;
+  options.row_group_spans = 3000;
+  auto reader =
+      WriteAndOpen(dir.File("cursor.block"), {&generated, large.get(), edge.get()}, options);
+  ASSERT_NE(reader, nullptr);
+  std::map<TraceId, std::pair<const SpanBatch*, std::vector<uint32_t>>> expected;
+  for (const SpanBatch* batch :
+       {static_cast<const SpanBatch*>(&generated), static_cast<const SpanBatch*>(large.get()),
+        static_cast<const SpanBatch*>(edge.get())}) {
+    for (const auto& [id, indexes] : GroupByTrace(*batch)) expected[id] = {batch, indexes};
+  }
+  std::unique_ptr<BlockTraceCursor> cursor = reader->NewTraceCursor();
+  auto it = expected.begin();
+  TraceId id;
+  std::unique_ptr<SpanBatch> spans;
+  while (true) {
+    absl::StatusOr<bool> more = cursor->Next(&id, &spans);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    ASSERT_NE(it, expected.end());
+    ASSERT_EQ(id, it->first);
+    ExpectSameSpans(*it->second.first, it->second.second, *spans);
+    ++it;
+  }
+  EXPECT_EQ(it, expected.end());
 }
 
 }  // namespace
