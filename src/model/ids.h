@@ -44,11 +44,12 @@ class FixedId {
 
   // A uniformly random, valid id.
   static FixedId Random(RandomGenerator& rng = ThreadLocalRandom()) {
+    static_assert(N % 8 == 0, "ids are whole 64-bit words");
     FixedId id;
     do {
       for (size_t i = 0; i < N; i += 8) {
         const uint64_t word = rng.Next();
-        std::memcpy(id.bytes_.data() + i, &word, N - i < 8 ? N - i : 8);
+        std::memcpy(id.bytes_.data() + i, &word, 8);
       }
     } while (!id.IsValid());
     return id;
