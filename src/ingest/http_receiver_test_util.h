@@ -14,6 +14,11 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics.h"
+#include "gtest/gtest.h"
+#include "http/http_server.h"
+#include "ingest/admission.h"
+#include "ingest/pipeline.h"
 #include "model/span_batch.h"
 #include "storage/span_store.h"
 
@@ -113,5 +118,36 @@ inline bool ResetPeakRss() {
   out.flush();
   return static_cast<bool>(out);
 }
+
+// A receiver of type `Receiver` (OtlpHttpReceiver, ZipkinReceiver) behind a real HttpServer on
+// port 0, writing through a Pipeline into a FakeSpanWriter. Start() in each test, with the
+// receiver's options and the admission budget it needs.
+template <typename Receiver>
+class ReceiverFixture : public ::testing::Test {
+ protected:
+  void Start(typename Receiver::Options options = typename Receiver::Options(),
+             size_t budget = size_t{512} << 20) {
+    admission_ = std::make_unique<Admission>(budget);
+    pipeline_ = std::make_unique<Pipeline>(writer_, metrics_);
+    receiver_ = std::make_unique<Receiver>(*pipeline_, *admission_, metrics_, options);
+    server_ = std::make_unique<http::HttpServer>();
+    receiver_->RegisterRoutes(*server_);
+    auto port = server_->Listen("127.0.0.1:0");
+    ASSERT_TRUE(port.ok()) << port.status();
+    port_ = *port;
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    writer_.Release();
+  }
+
+  FakeSpanWriter writer_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<Admission> admission_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<Receiver> receiver_;
+  std::unique_ptr<http::HttpServer> server_;
+  int port_ = 0;
+};
 
 }  // namespace weft::ingest::testing

@@ -74,24 +74,8 @@ google::rpc::Status ParseStatus(const TestResponse& response) {
   return status;
 }
 
-class OtlpHttpReceiverTest : public ::testing::Test {
+class OtlpHttpReceiverTest : public testing::ReceiverFixture<OtlpHttpReceiver> {
  protected:
-  void Start(OtlpHttpReceiver::Options options = OtlpHttpReceiver::Options(),
-             size_t budget = size_t{512} << 20) {
-    admission_ = std::make_unique<Admission>(budget);
-    pipeline_ = std::make_unique<Pipeline>(writer_, metrics_);
-    receiver_ = std::make_unique<OtlpHttpReceiver>(*pipeline_, *admission_, metrics_, options);
-    server_ = std::make_unique<http::HttpServer>();
-    receiver_->RegisterRoutes(*server_);
-    auto port = server_->Listen("127.0.0.1:0");
-    ASSERT_TRUE(port.ok()) << port.status();
-    port_ = *port;
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    writer_.Release();
-  }
-
   std::string Request(std::string_view body, std::string_view content_type,
                       std::vector<std::pair<std::string, std::string>> headers = {}) {
     headers.emplace_back("Content-Type", std::string(content_type));
@@ -104,14 +88,6 @@ class OtlpHttpReceiverTest : public ::testing::Test {
     EXPECT_TRUE(response) << "no response";
     return response.value_or(TestResponse());
   }
-
-  FakeSpanWriter writer_;
-  MetricsRegistry metrics_;
-  std::unique_ptr<Admission> admission_;
-  std::unique_ptr<Pipeline> pipeline_;
-  std::unique_ptr<OtlpHttpReceiver> receiver_;
-  std::unique_ptr<http::HttpServer> server_;
-  int port_ = 0;
 };
 
 TEST_F(OtlpHttpReceiverTest, ProtobufRequestIsStoredAndAnswered) {

@@ -36,24 +36,8 @@ constexpr std::string_view kSpans = R"([
    "localEndpoint":{"serviceName":"frontend"},"tags":{"http.method":"GET"}}
 ])";
 
-class ZipkinReceiverTest : public ::testing::Test {
+class ZipkinReceiverTest : public testing::ReceiverFixture<ZipkinReceiver> {
  protected:
-  void Start(ZipkinReceiver::Options options = ZipkinReceiver::Options(),
-             size_t budget = size_t{512} << 20) {
-    admission_ = std::make_unique<Admission>(budget);
-    pipeline_ = std::make_unique<Pipeline>(writer_, metrics_);
-    receiver_ = std::make_unique<ZipkinReceiver>(*pipeline_, *admission_, metrics_, options);
-    server_ = std::make_unique<http::HttpServer>();
-    receiver_->RegisterRoutes(*server_);
-    auto port = server_->Listen("127.0.0.1:0");
-    ASSERT_TRUE(port.ok()) << port.status();
-    port_ = *port;
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    writer_.Release();
-  }
-
   TestResponse Post(std::string_view body,
                     const std::vector<std::pair<std::string, std::string>>& headers = {
                         {"Content-Type", "application/json"}}) {
@@ -62,14 +46,6 @@ class ZipkinReceiverTest : public ::testing::Test {
     EXPECT_TRUE(response) << "no response";
     return response.value_or(TestResponse());
   }
-
-  FakeSpanWriter writer_;
-  MetricsRegistry metrics_;
-  std::unique_ptr<Admission> admission_;
-  std::unique_ptr<Pipeline> pipeline_;
-  std::unique_ptr<ZipkinReceiver> receiver_;
-  std::unique_ptr<http::HttpServer> server_;
-  int port_ = 0;
 };
 
 TEST_F(ZipkinReceiverTest, JsonSpansAreAccepted202) {
