@@ -10,12 +10,30 @@
 #include <signal.h>
 
 #include "CLI/CLI.hpp"
+#include "absl/time/time.h"
 #include "cli/commands.h"
 #include "server/server.h"
 #include "server/server_config.h"
 
 namespace weft::cli {
 namespace {
+
+// A duration flag ("10s", "1h30m", "168h"; absl::ParseDuration syntax) stored as nanoseconds.
+void AddDurationOption(CLI::App* cmd, const std::string& name, uint64_t& nanos,
+                       const std::string& help, const std::string& env) {
+  cmd->add_option_function<std::string>(
+         name,
+         [&nanos, name](const std::string& text) {
+           absl::Duration d;
+           if (!absl::ParseDuration(text, &d) || d <= absl::ZeroDuration()) {
+             throw CLI::ValidationError(
+                 name, "\"" + text + "\" is not a positive duration (10s, 5m, 168h)");
+           }
+           nanos = static_cast<uint64_t>(absl::ToInt64Nanoseconds(d));
+         },
+         help + " (default " + absl::FormatDuration(absl::Nanoseconds(nanos)) + ")")
+      ->envname(env);
+}
 
 struct ServeFlags {
   server::ServerConfig config;
@@ -42,7 +60,11 @@ int RunServe(const ServeFlags& flags) {
   for (const auto& [name, address] : (*server)->listeners()) {
     std::printf("weft: listening %s %s\n", name.c_str(), address.c_str());
   }
-  std::printf("weft: ready (storage: %s)\n", config.storage.c_str());
+  if (config.storage == "embedded") {
+    std::printf("weft: ready (storage: embedded, %s)\n", config.data_dir.c_str());
+  } else {
+    std::printf("weft: ready (storage: %s)\n", config.storage.c_str());
+  }
   std::fflush(stdout);
 
   int signal_number = 0;
@@ -60,9 +82,31 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the server: receive, store and serve traces");
   auto flags = std::make_shared<ServeFlags>();
   server::ServerConfig& c = flags->config;
-  cmd->add_option("--storage", c.storage, "Storage backend")
-      ->check(CLI::IsMember({"memory"}))
+  cmd->add_option("--storage", c.storage, "Storage backend: embedded (durable) or memory")
+      ->check(CLI::IsMember({"embedded", "memory"}))
       ->envname("WEFT_STORAGE")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", c.data_dir, "Embedded store directory")
+      ->envname("WEFT_DATA_DIR")
+      ->capture_default_str();
+  cmd->add_option("--wal-sync", c.wal_sync,
+                  "When a write is acknowledged: always (after fdatasync), interval, never")
+      ->check(CLI::IsMember({"always", "interval", "never"}))
+      ->envname("WEFT_WAL_SYNC")
+      ->capture_default_str();
+  AddDurationOption(cmd, "--head-idle", c.head_idle_nanos,
+                    "A trace without new spans this long is cut into a block", "WEFT_HEAD_IDLE");
+  AddDurationOption(cmd, "--head-max-live", c.head_max_live_nanos,
+                    "A trace live this long is cut into a block", "WEFT_HEAD_MAX_LIVE");
+  cmd->add_option("--head-max-bytes", c.head_max_bytes,
+                  "Live trace bytes in memory; beyond it the oldest are cut early")
+      ->envname("WEFT_HEAD_MAX_BYTES")
+      ->capture_default_str();
+  AddDurationOption(cmd, "--retention", c.retention_nanos, "Blocks older than this are deleted",
+                    "WEFT_RETENTION");
+  cmd->add_option("--retention-max-bytes", c.retention_max_bytes,
+                  "Total block bytes kept (0: no cap); the oldest blocks are deleted beyond it")
+      ->envname("WEFT_RETENTION_MAX_BYTES")
       ->capture_default_str();
   cmd->add_option("--listen", flags->listen_host,
                   "Host for every listener (overrides the host part of each --*-addr)")

@@ -1,6 +1,8 @@
 #include "server/server.h"
 
+#include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "api/tempo_api.h"
@@ -11,6 +13,8 @@
 #include "ingest/otlp_http_receiver.h"
 #include "ingest/pipeline.h"
 #include "ingest/zipkin_receiver.h"
+#include "otlp/batch_payload.h"
+#include "storage/embedded/store/embedded_store.h"
 #include "storage/memory/memory_store.h"
 
 namespace weft::server {
@@ -33,13 +37,58 @@ ingest::ZipkinReceiver::Options ZipkinOptions(const ServerConfig& config) {
   return options;
 }
 
+void Log(const ServerConfig& config, std::string_view line) {
+  if (config.log) {
+    config.log(line);
+    return;
+  }
+  std::printf("weft: %.*s\n", static_cast<int>(line.size()), line.data());
+  std::fflush(stdout);
+}
+
+absl::StatusOr<std::unique_ptr<storage::SpanStore>> OpenStore(const ServerConfig& config,
+                                                              MetricsRegistry& metrics) {
+  if (config.storage == "memory") {
+    return storage::NewMemoryStore({.max_bytes = config.memory_max_bytes});
+  }
+  if (config.storage != "embedded") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("storage \"", config.storage, "\" is unknown; use embedded or memory"));
+  }
+  namespace embedded = storage::embedded;
+  embedded::EmbeddedStoreOptions options;
+  options.dir = config.data_dir;
+  options.codec = {otlp::EncodeBatch, otlp::DecodeBatch};
+  absl::StatusOr<embedded::WalSyncMode> sync = embedded::ParseWalSyncMode(config.wal_sync);
+  if (!sync.ok()) return sync.status();
+  options.wal_sync = *sync;
+  options.head.idle_nanos = config.head_idle_nanos;
+  options.head.max_live_nanos = config.head_max_live_nanos;
+  options.head.max_bytes = config.head_max_bytes;
+  options.retention.max_age_nanos = config.retention_nanos;
+  options.retention.max_total_bytes = config.retention_max_bytes;
+  options.fs = config.fs;
+  options.metrics = &metrics;
+  options.log = [config](std::string_view line) { Log(config, line); };
+  absl::StatusOr<std::unique_ptr<embedded::EmbeddedStore>> store =
+      embedded::EmbeddedStore::Open(std::move(options));
+  if (!store.ok()) {
+    return absl::Status(store.status().code(), absl::StrCat("embedded store in ", config.data_dir,
+                                                            ": ", store.status().message()));
+  }
+  return std::unique_ptr<storage::SpanStore>(*std::move(store));
+}
+
 // Members are declared in start order; Stop() tears them down listeners-first.
 class ServerImpl final : public Server {
  public:
-  explicit ServerImpl(const ServerConfig& config)
+  ServerImpl(const ServerConfig& config, std::unique_ptr<MetricsRegistry> metrics,
+             std::unique_ptr<storage::SpanStore> store)
       : config_(config),
+        metrics_owner_(std::move(metrics)),
+        metrics_(*metrics_owner_),
         admission_(config.max_inflight_bytes),
-        store_(storage::NewMemoryStore({.max_bytes = config.memory_max_bytes})),
+        store_(std::move(store)),
         pipeline_(*store_, metrics_),
         otlp_http_(pipeline_, admission_, metrics_, OtlpHttpOptions(config)),
         zipkin_(pipeline_, admission_, metrics_, ZipkinOptions(config)),
@@ -103,6 +152,12 @@ class ServerImpl final : public Server {
     if (grpc_) grpc_->Shutdown();
     tempo_server_.Stop();
     http_server_.Stop();
+    // Then storage: the embedded store flushes its head into blocks.
+    if (auto* embedded = dynamic_cast<storage::embedded::EmbeddedStore*>(store_.get())) {
+      if (absl::Status closed = embedded->Close(); !closed.ok()) {
+        Log(config_, absl::StrCat("store: close: ", closed.message()));
+      }
+    }
   }
 
  private:
@@ -129,6 +184,7 @@ class ServerImpl final : public Server {
     metrics_.AddCallbackGauge("weft_ingest_inflight_limit_bytes",
                               "Admission budget (--max-inflight-bytes).", "",
                               [this] { return static_cast<double>(admission_.max_bytes()); });
+    if (config_.storage != "memory") return;
     metrics_.AddCallbackGauge(
         "weft_memory_store_bytes", "Bytes held by the memory store.", "",
         [this] { return static_cast<double>(storage::GetMemoryStoreStats(*store_).bytes); });
@@ -146,8 +202,10 @@ class ServerImpl final : public Server {
   }
 
   const ServerConfig config_;
-  // Per server, not the process default: its callback gauges point into this object.
-  MetricsRegistry metrics_;
+  // Per server, not the process default: its callback gauges point into this object. Made
+  // before the store, which registers its own metrics in it.
+  std::unique_ptr<MetricsRegistry> metrics_owner_;
+  MetricsRegistry& metrics_;
   ingest::Admission admission_;
   std::unique_ptr<storage::SpanStore> store_;
   ingest::Pipeline pipeline_;
@@ -164,11 +222,10 @@ class ServerImpl final : public Server {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
-  if (config.storage != "memory") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("storage \"", config.storage, "\" is not available; use memory"));
-  }
-  auto server = std::make_unique<ServerImpl>(config);
+  auto metrics = std::make_unique<MetricsRegistry>();
+  absl::StatusOr<std::unique_ptr<storage::SpanStore>> store = OpenStore(config, *metrics);
+  if (!store.ok()) return store.status();
+  auto server = std::make_unique<ServerImpl>(config, std::move(metrics), *std::move(store));
   if (absl::Status s = server->Start(); !s.ok()) return s;
   return server;
 }

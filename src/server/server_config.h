@@ -4,12 +4,28 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
+
+namespace weft {
+class FileSystem;
+}  // namespace weft
 
 namespace weft::server {
 
 struct ServerConfig {
-  std::string storage = "memory";  // "memory" (the embedded store comes in its own issue)
+  std::string storage = "embedded";  // "embedded" (durable, the default) or "memory"
+
+  // Embedded store (storage/embedded/store/embedded_store.h).
+  std::string data_dir = "weft-data";
+  std::string wal_sync = "always";                // always | interval | never
+  uint64_t head_idle_nanos = 10'000'000'000;      // a trace idle this long is cut into a block
+  uint64_t head_max_live_nanos = 60'000'000'000;  // ... and one live this long
+  uint64_t head_max_bytes = uint64_t{256} << 20;  // beyond it the oldest traces are cut early
+  uint64_t retention_nanos = uint64_t{7} * 24 * 3600 * 1'000'000'000;  // blocks older are deleted
+  uint64_t retention_max_bytes = 0;  // 0: no cap; else the oldest blocks go beyond it
 
   // Listener addresses, host:port. Port 0 picks a free port (printed at start).
   std::string otlp_grpc_addr = "127.0.0.1:4317";
@@ -26,6 +42,12 @@ struct ServerConfig {
   size_t memory_max_bytes = size_t{512} << 20;
   // I/O threads of each HTTP server.
   int http_threads = 2;
+
+  // Where the server's event lines go (store events: replay, blocks set aside, deletions).
+  // nullptr: standard output, prefixed "weft: ".
+  std::function<void(std::string_view)> log;
+  // Tests only: the file system the embedded store uses (nullptr: the real one).
+  FileSystem* fs = nullptr;
 };
 
 // Replaces the host of every listener address with `host` (the `--listen` flag).

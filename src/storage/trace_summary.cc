@@ -40,4 +40,24 @@ TraceSummary ComputeSummary(const TraceId& trace_id, const SpanBatch& batch) {
   return builder.Finish();
 }
 
+void MergeTraceSummary(TraceSummary& into, const TraceSummary& part) {
+  if (part.span_count == 0) return;
+  if (into.span_count == 0) {
+    into = part;
+    return;
+  }
+  const bool into_has_root = !into.root_service.empty() || !into.root_span_name.empty();
+  const bool part_has_root = !part.root_service.empty() || !part.root_span_name.empty();
+  if (part_has_root && (!into_has_root || part.start_unix_nanos < into.start_unix_nanos)) {
+    into.root_service = part.root_service;
+    into.root_span_name = part.root_span_name;
+  }
+  const uint64_t end = std::max(into.start_unix_nanos + into.duration_nanos,
+                                part.start_unix_nanos + part.duration_nanos);
+  into.start_unix_nanos = std::min(into.start_unix_nanos, part.start_unix_nanos);
+  into.duration_nanos = end - into.start_unix_nanos;
+  into.span_count += part.span_count;
+  into.error_count += part.error_count;
+}
+
 }  // namespace weft::storage

@@ -40,6 +40,12 @@ class TraceSummaryBuilder {
   std::string_view root_span_name_;
 };
 
+// Folds `part` (the summary of other spans of the same trace, stored elsewhere) into `into`:
+// earliest start, latest end, counts added. The root is `into`'s unless it has none; when both
+// have one, the part's wins only if its spans start earlier (the root is usually the earliest
+// span; exact when parts do not overlap in time). Counts include spans stored in both.
+void MergeTraceSummary(TraceSummary& into, const TraceSummary& part);
+
 // The summary of every span of `batch` (for example a GetTrace result), all taken as one trace
 // with id `trace_id`.
 TraceSummary ComputeSummary(const TraceId& trace_id, const SpanBatch& batch);

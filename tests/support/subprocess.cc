@@ -1,9 +1,11 @@
 #include "subprocess.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include <poll.h>
@@ -66,6 +68,18 @@ ServerProcess::ServerProcess(const std::string& binary,
                                    "--tempo-addr=127.0.0.1:0",
                                    "--http-addr=127.0.0.1:0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // A server never writes into the directory tests run in: unless told otherwise, the embedded
+  // store gets a fresh directory of its own (removed with the server).
+  const bool has_dir = std::any_of(extra_args.begin(), extra_args.end(), [](const std::string& a) {
+    return a.starts_with("--data-dir") || a.starts_with("--storage");
+  });
+  if (!has_dir) {
+    char pattern[] = "/tmp/weft-test-data-XXXXXX";
+    if (::mkdtemp(pattern) != nullptr) {
+      owned_data_dir_ = pattern;
+      argv.push_back("--data-dir=" + owned_data_dir_);
+    }
+  }
   pid_ = Spawn(argv, &out_fd_);
   if (pid_ < 0) return;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -113,6 +127,12 @@ int ServerProcess::Stop() {
   return exit_code_;
 }
 
-ServerProcess::~ServerProcess() { Stop(); }
+ServerProcess::~ServerProcess() {
+  Stop();
+  if (!owned_data_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(owned_data_dir_, ignored);
+  }
+}
 
 }  // namespace weft::testing

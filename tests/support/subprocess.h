@@ -44,6 +44,7 @@ class ServerProcess {
   int exit_code_ = -1;
   std::string output_;
   std::vector<std::pair<std::string, int>> ports_;
+  std::string owned_data_dir_;
 };
 
 }  // namespace weft::testing

@@ -358,7 +358,13 @@ absl::StatusOr<WalReplayStats> Wal::Replay(WalRecordCallback callback) {
 }
 
 absl::StatusOr<int> Wal::RemoveSegmentsBefore(uint64_t segment_id) {
-  const uint64_t limit = std::min(segment_id, CurrentSegment());
+  bool closed = false;
+  {
+    absl::MutexLock lock(&mu_);
+    closed = closing_;
+  }
+  // Once closed, the current segment takes no more records and may go too.
+  const uint64_t limit = closed ? segment_id : std::min(segment_id, CurrentSegment());
   WEFT_ASSIGN_OR_RETURN(std::vector<uint64_t> ids, ListWalSegments(fs_, options_.dir));
   int removed = 0;
   for (uint64_t id : ids) {

@@ -100,7 +100,8 @@ class Wal {
   // RemoveSegmentsBefore(S) loses nothing.
   uint64_t CurrentSegment() const { return current_segment_.load(std::memory_order_acquire); }
 
-  // Deletes segment files with ids < min(segment_id, CurrentSegment()). Returns how many.
+  // Deletes segment files with ids < min(segment_id, CurrentSegment()) — after Close, with ids <
+  // segment_id (so RemoveSegmentsBefore(UINT64_MAX) empties the WAL). Returns how many.
   absl::StatusOr<int> RemoveSegmentsBefore(uint64_t segment_id);
 
   // Stops accepting appends, writes and syncs what is queued (in every sync mode), reports to

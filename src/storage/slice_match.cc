@@ -1,4 +1,4 @@
-#include "storage/memory/memory_fetch.h"
+#include "storage/slice_match.h"
 
 #include <cstddef>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "storage/condition_eval.h"
 #include "storage/trace_summary.h"
 
-namespace weft::storage::memory_internal {
+namespace weft::storage {
 
 std::optional<TraceMatch> MatchTrace(const TraceId& trace_id, std::span<const TraceSlice> slices,
                                      const ConditionTree& filter, const FetchRequest& request,
@@ -47,4 +47,4 @@ std::optional<TraceMatch> MatchTrace(const TraceId& trace_id, std::span<const Tr
   return TraceMatch{summary.Finish(), matched, std::move(out)};
 }
 
-}  // namespace weft::storage::memory_internal
+}  // namespace weft::storage

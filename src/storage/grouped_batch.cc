@@ -1,4 +1,4 @@
-#include "storage/memory/memory_batch.h"
+#include "storage/grouped_batch.h"
 
 #include <utility>
 
@@ -8,7 +8,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
 
-namespace weft::storage::memory_internal {
+namespace weft::storage {
 namespace {
 
 struct OperationKey {
@@ -76,4 +76,4 @@ std::shared_ptr<const GroupedBatch> GroupBatch(std::unique_ptr<SpanBatch> batch)
   return grouped;
 }
 
-}  // namespace weft::storage::memory_internal
+}  // namespace weft::storage

@@ -1,5 +1,6 @@
-// The memory store's per-trace step of SpanFetcher::Fetch: evaluate the filter over the spans of
-// one trace (as copied out of the index) and, when any matches, build its TraceMatch.
+// The in-memory per-trace step of SpanFetcher::Fetch (memory backend, embedded head): evaluate
+// the filter over the spans of one trace (as copied out of an index) and, when any matches, build
+// its TraceMatch.
 // Thread rule: pure function over immutable batches; call it without holding the store's lock.
 #pragma once
 
@@ -7,10 +8,10 @@
 #include <optional>
 #include <span>
 
-#include "storage/memory/memory_batch.h"
+#include "storage/grouped_batch.h"
 #include "storage/span_fetcher.h"
 
-namespace weft::storage::memory_internal {
+namespace weft::storage {
 
 // The trace's match, or nullopt when none of its spans matches `filter`. Adds the spans it
 // evaluated to `inspected_spans`. REQUIRES: CompileRegexes(filter) succeeded.
@@ -18,4 +19,4 @@ std::optional<TraceMatch> MatchTrace(const TraceId& trace_id, std::span<const Tr
                                      const ConditionTree& filter, const FetchRequest& request,
                                      uint64_t& inspected_spans);
 
-}  // namespace weft::storage::memory_internal
+}  // namespace weft::storage

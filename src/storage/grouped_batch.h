@@ -1,6 +1,7 @@
-// The memory store's unit of storage: one written batch with its spans grouped by trace, each
-// group's time range, and the batch's (service, operation, kind) span counts — all computed by
-// GroupBatch before the store's lock is taken, and immutable afterwards.
+// The unit of in-memory storage (the memory backend, the embedded store's head): one written batch
+// with its spans grouped by trace, each group's time range, and the batch's (service, operation,
+// kind) span counts — all computed by GroupBatch before a store's lock is taken, and immutable
+// afterwards.
 // Thread rule: a GroupedBatch is read-only once built; share it freely across threads.
 #pragma once
 
@@ -14,7 +15,7 @@
 #include "model/ids.h"
 #include "model/span_batch.h"
 
-namespace weft::storage::memory_internal {
+namespace weft::storage {
 
 // The spans of one trace within a batch: order[begin, end) of the GroupedBatch.
 struct TraceGroup {
@@ -48,7 +49,7 @@ struct GroupedBatch {
 // REQUIRES: batch is not null and holds fewer than 2^32 spans.
 std::shared_ptr<const GroupedBatch> GroupBatch(std::unique_ptr<SpanBatch> batch);
 
-// One trace's spans in one stored batch, as the store's index keeps them. Shared, not unique:
+// One trace's spans in one stored batch, as an in-memory index keeps them. Shared, not unique:
 // one batch's groups belong to many traces, so many slices (and the store's FIFO) point at the
 // same GroupedBatch; readers copy slices under the lock and read the batch after releasing it,
 // so a batch evicted meanwhile stays alive until they finish.
@@ -61,4 +62,4 @@ struct TraceSlice {
   std::span<const uint32_t> indexes() const { return source->indexes(trace_group()); }
 };
 
-}  // namespace weft::storage::memory_internal
+}  // namespace weft::storage
