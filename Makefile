@@ -40,6 +40,12 @@ test-debug: setup
 test-tsan: setup
 	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS) && ctest --preset tsan -LE slow
 
+# The crash-recovery fault test at full length: SIGKILL under load 50 times, 3-6 min
+# (WEFT_FAULT_KILLS=N to change, WEFT_FAULT_SEED=S to repeat a run). `make test` runs 3 kills.
+.PHONY: test-faults
+test-faults: build
+	WEFT_FAULT_KILLS=$(or $(WEFT_FAULT_KILLS),50) ctest --test-dir $(BUILD) -R crash_recovery --output-on-failure
+
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i
 

@@ -170,12 +170,13 @@ void BM_SearchServiceDuration(benchmark::State& state) {
   request.start_unix_nanos = kStart;
   request.end_unix_nanos = kStart + kHourNanos;
   request.limit = 20;
-  Condition service{.field = weft::storage::Field::kServiceName,
-                    .op = weft::storage::CompareOp::kEq,
-                    .operand = std::string("payment")};
-  Condition slow{.field = weft::storage::Field::kDuration,
-                 .op = weft::storage::CompareOp::kGt,
-                 .operand = int64_t{100'000'000}};
+  Condition service;
+  service.field = weft::storage::Field::kServiceName;
+  service.operand = std::string("payment");
+  Condition slow;
+  slow.field = weft::storage::Field::kDuration;
+  slow.op = weft::storage::CompareOp::kGt;
+  slow.operand = int64_t{100'000'000};
   request.filter = ConditionTree::And({Leaf(service), Leaf(slow)});
   std::vector<double> micros;
   size_t found = 0;
@@ -198,11 +199,11 @@ void BM_AttributeEqualityScan(benchmark::State& state) {
   request.tenant = std::string(kTenant);
   request.limit = 1000;
   request.spans_per_trace = 1;
-  request.filter = Leaf(Condition{.field = weft::storage::Field::kAttribute,
-                                  .scope = weft::storage::AttributeScope::kSpan,
-                                  .key = "enduser.id",
-                                  .op = weft::storage::CompareOp::kEq,
-                                  .operand = data.user});
+  Condition user;
+  user.field = weft::storage::Field::kAttribute;
+  user.key = "enduser.id";
+  user.operand = data.user;
+  request.filter = Leaf(std::move(user));
   double seconds = 0;
   uint64_t evaluated = 0;
   size_t found = 0;

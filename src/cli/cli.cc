@@ -16,11 +16,14 @@ int Run(int argc, char** argv) {
   int exit_code = 0;
   AddLoadgenCommand(app, &exit_code);
   AddServeCommand(app, &exit_code);
+  AddStoreCommand(app, &exit_code);
   AddTraceparentCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);  // prints help, version or the usage error; 0 for --help/--version
+    // Prints help, version or the usage error. CLI11's own codes (106 for a missing argument...)
+    // become the documented 2.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return exit_code;
 }

@@ -11,6 +11,7 @@ namespace weft::cli {
 
 void AddLoadgenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
+void AddStoreCommand(CLI::App& app, int* exit_code);
 void AddTraceparentCommand(CLI::App& app, int* exit_code);
 
 }  // namespace weft::cli

@@ -277,6 +277,11 @@ absl::Status FaultInjectingFileSystem::SyncDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<FileLock>> FaultInjectingFileSystem::LockFile(
+    const std::string& path) {
+  return base_.LockFile(path);
+}
+
 absl::StatusOr<uint64_t> FaultInjectingFileSystem::FreeBytes(const std::string& path) {
   WEFT_ASSIGN_OR_RETURN(uint64_t free, base_.FreeBytes(path));
   absl::MutexLock lock(&mu_);

@@ -47,6 +47,12 @@ class RandomAccessFile {
   virtual uint64_t Size() const = 0;
 };
 
+// An exclusive advisory lock on a file, held until destroyed (or the process dies).
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -75,6 +81,9 @@ class FileSystem {
   virtual bool Exists(const std::string& path) = 0;
   // Makes creations, renames and removals in `dir` durable (fsync of the directory).
   virtual absl::Status SyncDir(const std::string& dir) = 0;
+  // Takes an exclusive lock on `path` (created if missing) without waiting: FailedPrecondition
+  // when another process (or another lock in this one) holds it.
+  virtual absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
   // Bytes free for unprivileged users on the file system holding `path`.
   virtual absl::StatusOr<uint64_t> FreeBytes(const std::string& path) = 0;
 };

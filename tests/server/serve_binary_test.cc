@@ -131,8 +131,9 @@ TEST(ServeBinaryStartTest, PortInUseIsAClearError) {
   ASSERT_TRUE(first.ready()) << first.output();
   const std::string taken = "127.0.0.1:" + std::to_string(first.port("tempo"));
   auto second = weft::testing::RunCommand(
-      {WEFT_BINARY, "serve", "--otlp-grpc-addr=127.0.0.1:0", "--otlp-http-addr=127.0.0.1:0",
-       "--zipkin-addr=127.0.0.1:0", "--tempo-addr=" + taken, "--http-addr=127.0.0.1:0"});
+      {WEFT_BINARY, "serve", "--storage=memory", "--otlp-grpc-addr=127.0.0.1:0",
+       "--otlp-http-addr=127.0.0.1:0", "--zipkin-addr=127.0.0.1:0", "--tempo-addr=" + taken,
+       "--http-addr=127.0.0.1:0"});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_THAT(second.output, HasSubstr("tempo listener on " + taken));
 }

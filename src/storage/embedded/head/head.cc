@@ -92,8 +92,9 @@ std::vector<HeadCut> Head::Due(bool everything) const {
       }
     }
   }
-  // Over the limit: the oldest waiting traces too, until back to 3/4 of it.
-  const uint64_t target = options_.max_bytes / 4 * 3;
+  // Over the limit: the oldest waiting traces too, until back to half of it (so a cut is a
+  // block of some size, not a trickle of small ones).
+  const uint64_t target = options_.max_bytes / 2;
   if (remaining_bytes > target && !waiting.empty()) {
     std::sort(waiting.begin(), waiting.end(),
               [](const Waiting& a, const Waiting& b) { return a.first_added < b.first_added; });

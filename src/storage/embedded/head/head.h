@@ -31,7 +31,7 @@ struct HeadOptions {
   uint64_t idle_nanos = 10'000'000'000;      // 10 s without new spans
   uint64_t max_live_nanos = 60'000'000'000;  // 60 s after the first span arrived
   // Bytes of batches held (GroupedBatch::charged_bytes, shared by their traces in proportion
-  // to spans). Above it the oldest traces are due until the head is back to 3/4 of it.
+  // to spans). Above it the oldest traces are due until the head is back to half of it.
   uint64_t max_bytes = uint64_t{256} << 20;
 };
 

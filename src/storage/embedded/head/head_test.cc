@@ -70,7 +70,9 @@ TEST_F(HeadTest, BusyTraceIsDueAfterMaxLive) {
   for (int i = 0; i < 12; ++i) {
     clock_.Advance(5 * kSecond);  // never idle for 10 s
     head_.Add("t", TraceBatch(1, 1, 100 + i), 1);
-    if (i < 11) EXPECT_TRUE(head_.Due(false).empty()) << i;
+    if (i < 11) {
+      EXPECT_TRUE(head_.Due(false).empty()) << i;
+    }
   }
   EXPECT_EQ(head_.Due(false).size(), 1u);  // 60 s since the first span
 }
@@ -98,12 +100,12 @@ TEST_F(HeadTest, OverBytesCutsOldestFirst) {
   EXPECT_TRUE(head.OverBytes(1.0));
   const std::vector<HeadCut> cuts = head.Due(false);
   ASSERT_EQ(cuts.size(), 1u);
-  // Back to 3/4 of 4 traces' bytes: 3 stay, the 5 oldest go.
-  ASSERT_EQ(cuts[0].traces.size(), 5u);
-  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(cuts[0].traces[i].id, Id(static_cast<int>(i) + 1));
+  // Back to half of 4 traces' bytes: 2 stay, the 6 oldest go.
+  ASSERT_EQ(cuts[0].traces.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(cuts[0].traces[i].id, Id(static_cast<int>(i) + 1));
   head.Remove(cuts[0]);
   EXPECT_FALSE(head.OverBytes(1.0));
-  EXPECT_EQ(head.stats().traces, 3u);
+  EXPECT_EQ(head.stats().traces, 2u);
 }
 
 TEST_F(HeadTest, RemoveKeepsSpansThatArrivedAfterDue) {

@@ -1,6 +1,7 @@
 // The embedded store's directory layout (`--data-dir`, default ./weft-data), shared by the store,
 // `weft store inspect|verify` and tests:
 //
+//   DIR/LOCK                                 held (flock) by the process using the directory
 //   DIR/wal/00000042.wal                     WAL segments (storage/embedded/wal)
 //   DIR/blocks/<tenant>/<16 hex>.block       blocks; the hex is a sequence number, never reused
 //   DIR/quarantine/<tenant>/<16 hex>.block   blocks found corrupt, set aside (never read again)

@@ -51,6 +51,9 @@ absl::Status EmbeddedStore::Impl::Start() {
     return absl::InvalidArgumentError("embedded store: no WAL codec given");
   }
   if (absl::Status made = fs_.CreateDirs(BlocksDir(options_.dir)); !made.ok()) return made;
+  absl::StatusOr<std::unique_ptr<FileLock>> lock = fs_.LockFile(options_.dir + "/LOCK");
+  if (!lock.ok()) return lock.status();
+  dir_lock_ = *std::move(lock);
   absl::StatusOr<uint64_t> max_sequence = blocks_.Load();
   if (!max_sequence.ok()) return max_sequence.status();
   next_sequence_ = *max_sequence + 1;
@@ -271,6 +274,7 @@ absl::Status EmbeddedStore::Impl::Close() {
                      flushed.message()));
   }
   close_status_ = !wal_closed.ok() ? wal_closed : flushed;
+  dir_lock_.reset();  // another process may open the directory now
   return close_status_;
 }
 

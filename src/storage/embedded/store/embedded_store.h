@@ -50,8 +50,8 @@ struct EmbeddedStoreOptions {
   BlockWriterOptions block;  // tenant is set per block
   // How often the background thread looks for traces to cut.
   uint64_t maintenance_interval_nanos = 1'000'000'000;
-  CompactionPolicy compaction;  // compaction's block size is its target_block_bytes
-  BlockWriterOptions compacted_block = {.zstd_level = 3};
+  CompactionPolicy compaction;         // compaction's block size is its target_block_bytes
+  BlockWriterOptions compacted_block;  // tenant is set per block
   uint64_t compaction_interval_nanos = 10'000'000'000;
   RetentionPolicy retention;
   uint64_t retention_interval_nanos = 60'000'000'000;
@@ -104,8 +104,8 @@ class EmbeddedStore final : public SpanStore {
   // One retention pass: deletes the blocks PlanRetention chooses (and logs each with its reason).
   absl::Status ApplyRetention();
   // Stops the background thread, waits for in-flight writes, flushes the head into blocks and
-  // closes the WAL (a failed flush leaves the spans in the WAL, for the next open). Idempotent;
-  // later writes fail with FailedPrecondition.
+  // closes the WAL (a failed flush leaves the spans in the WAL, for the next open), and releases
+  // the directory. Idempotent; later writes fail with FailedPrecondition.
   absl::Status Close();
 
   EmbeddedStoreStats stats() const;

@@ -74,6 +74,7 @@ class EmbeddedStore::Impl {
   MetricsRegistry& metrics_;
   Head head_;
   BlockSet blocks_;
+  std::unique_ptr<FileLock> dir_lock_;  // DIR/LOCK: one process per data directory
   std::unique_ptr<Wal> wal_;
   WalReplayStats replay_;
 

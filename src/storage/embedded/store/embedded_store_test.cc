@@ -85,6 +85,17 @@ TEST(EmbeddedStoreTest, ReadsFromTheHeadThenFromBlocks) {
   EXPECT_EQ(services->size(), 6u);
 }
 
+TEST(EmbeddedStoreTest, OneProcessPerDirectory) {
+  const std::string dir = FreshDir("locked");
+  auto first = OpenStore(TestOptions(dir));
+  absl::StatusOr<std::unique_ptr<EmbeddedStore>> second = EmbeddedStore::Open(TestOptions(dir));
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
+  EXPECT_NE(second.status().message().find("another process"), std::string::npos);
+  first.reset();
+  EXPECT_TRUE(EmbeddedStore::Open(TestOptions(dir)).ok()) << "released on close";
+}
+
 TEST(EmbeddedStoreTest, CleanCloseLeavesBlocksAndNoWalToReplay) {
   const std::string dir = FreshDir("clean-close");
   SpanIdsByTrace expected;
@@ -118,7 +129,9 @@ void CrashAndRecover(bool power_cut) {
     ASSERT_TRUE(store->CutDue().ok());  // nothing is due yet: no block
     faulty.FailNext(FaultOp::kCreate, 1'000'000, Fault::kIoError);
     EXPECT_FALSE(store->Close().ok());
-    if (power_cut) ASSERT_TRUE(faulty.DropUnsyncedData().ok());
+    if (power_cut) {
+      ASSERT_TRUE(faulty.DropUnsyncedData().ok());
+    }
   }
   auto store = OpenStore(TestOptions(dir));
   EXPECT_EQ(store->stats().replay.records, 20u);
