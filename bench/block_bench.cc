@@ -1,6 +1,9 @@
 // Columnar blocks of the embedded store (src/storage/embedded/block, docs/format/block.md) over
 // 1M spans from the trace generator: bytes per span on disk, write throughput, FindTrace latency
-// (p50/p99 over random trace ids) and scan rates of pushed-down conditions. Targets (issue 4):
+// (p50/p99 over random trace ids), scan rates of pushed-down conditions, and the cost of walking
+// every trace with BlockTraceCursor (as compaction does), also over 40k single-span traces with
+// 40k distinct span names or attribute keys, which must cost about what one name and one key
+// cost (per-trace work independent of the dictionaries). Targets (issue 4):
 // <= 25 bytes/span after compaction (Tempo's Parquet ~57, Jaeger on ClickHouse ~76); trace by id
 // well under 1 ms; attribute-equality column scan >= 50 M spans/s per core.
 // Run: build/bench/block_bench [--benchmark_min_time=0.5]. Blocks are written to $WEFT_BENCH_DIR
@@ -169,10 +172,9 @@ double Percentile(std::vector<double>& v, double p) {
              : v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-void BM_FindTrace(benchmark::State& state) {
-  const auto row_group = static_cast<uint32_t>(state.range(0));
-  const BlockReader& reader = Reader(row_group);
-  const std::vector<TraceId>& ids = TraceIds();
+// FindTrace of random ids of `ids` (all in `reader`): wall and thread-CPU percentiles.
+void RunFindTrace(benchmark::State& state, const BlockReader& reader,
+                  const std::vector<TraceId>& ids, const std::string& what) {
   uint64_t x = 12345;
   std::vector<double> wall, cpu;
   size_t spans = 0;
@@ -197,14 +199,133 @@ void BM_FindTrace(benchmark::State& state) {
   state.counters["p99_us"] = p99;
   state.counters["cpu_p50_us"] = c50;
   state.counters["cpu_p99_us"] = c99;
-  const std::string what = "FindTrace, row groups of " + std::to_string(row_group);
-  Report(
-      "FindTrace: spans per trace found", "%.1f",
-      static_cast<double>(spans) / static_cast<double>(std::max<int64_t>(1, state.iterations())));
+  const double per_trace =
+      static_cast<double>(spans) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
+  state.counters["spans"] = per_trace;
+  Report(what + ": spans per trace found", "%.1f", per_trace);
   Report(what + ", wall p50 / p99", "%.0f / %.0f us", p50, p99);
   Report(what + ", CPU p50 / p99", "%.0f / %.0f us", c50, c99);
 }
+
+void BM_FindTrace(benchmark::State& state) {
+  const auto row_group = static_cast<uint32_t>(state.range(0));
+  RunFindTrace(state, Reader(row_group), TraceIds(),
+               "FindTrace, 1M generated spans, row groups of " + std::to_string(row_group));
+}
 BENCHMARK(BM_FindTrace)->ArgName("row_group")->Arg(8192)->Arg(4096)->Unit(benchmark::kMicrosecond);
+
+// High-cardinality dictionaries: kWalkTraces single-span traces whose span names are drawn from
+// `names` distinct names ("GET /users/<n>") and whose one attribute key from `keys` distinct
+// keys. Reading a trace must not cost time in proportion to the dictionaries (compaction walks
+// every trace of a block; FindTrace has a latency target).
+constexpr uint32_t kWalkTraces = 40'000;
+
+struct HighCardinalityBlock {
+  std::unique_ptr<BlockReader> reader;
+  std::vector<TraceId> ids;
+};
+
+const HighCardinalityBlock& HighCardinality(uint32_t names, uint32_t keys) {
+  static auto* blocks = new std::map<std::pair<uint32_t, uint32_t>, HighCardinalityBlock>();
+  HighCardinalityBlock& block = (*blocks)[{names, keys}];
+  if (block.reader != nullptr) return block;
+  SpanBatch batch;
+  Arena& arena = batch.arena();
+  Resource resource;
+  const KeyValue service{"service.name", AnyValue::String("users")};
+  resource.attributes = {&service, 1};
+  const uint32_t scope = batch.AddScope(batch.AddResource(resource), InstrumentationScope{});
+  RandomGenerator rng(99);
+  for (uint32_t i = 0; i < kWalkTraces; ++i) {
+    Span span;
+    span.trace_id = TraceId::Random(rng);
+    span.span_id = SpanId::Random(rng);
+    span.name = arena.CopyString("GET /users/" + std::to_string(i % names));
+    span.kind = SpanKind::kServer;
+    span.start_time_unix_nano = 1'700'000'000'000'000'000 + uint64_t{i} * 1'000'000;
+    span.end_time_unix_nano = span.start_time_unix_nano + 250'000;
+    span.scope_index = scope;
+    auto* attribute = static_cast<KeyValue*>(arena.Allocate(sizeof(KeyValue), alignof(KeyValue)));
+    new (attribute) KeyValue{arena.CopyString("app.k" + std::to_string(i % keys)),
+                             AnyValue::Int(static_cast<int64_t>(i))};
+    span.attributes = {attribute, 1};
+    batch.AddSpan(span);
+    block.ids.push_back(span.trace_id);
+  }
+  const std::string path = Dir() + "/weft_block_bench_names_" + std::to_string(names) + "_keys_" +
+                           std::to_string(keys) + ".block";
+  const SpanBatch* batches[] = {&batch};
+  if (!WriteBlock(PosixFileSystem(), path, batches).ok()) std::abort();
+  Written().push_back(path);
+  absl::StatusOr<std::unique_ptr<BlockReader>> reader = BlockReader::Open(PosixFileSystem(), path);
+  if (!reader.ok()) std::abort();
+  block.reader = std::move(*reader);
+  return block;
+}
+
+// Every trace of a block through BlockTraceCursor (what compaction does): CPU per trace.
+double WalkCursor(benchmark::State& state, const BlockReader& reader) {
+  double cpu_micros = 0;
+  uint64_t traces = 0, spans = 0;
+  for (auto _ : state) {
+    const double c0 = ThreadCpuMicros();
+    std::unique_ptr<BlockTraceCursor> cursor = reader.NewTraceCursor();
+    TraceId id;
+    std::unique_ptr<SpanBatch> batch;
+    while (true) {
+      absl::StatusOr<bool> more = cursor->Next(&id, &batch);
+      if (!more.ok()) {
+        state.SkipWithError(std::string(more.status().message()).c_str());
+        return 0;
+      }
+      if (!*more) break;
+      ++traces;
+      spans += batch->size();
+    }
+    cpu_micros += ThreadCpuMicros() - c0;
+  }
+  state.counters["ns/trace"] =
+      cpu_micros * 1e3 / static_cast<double>(std::max<uint64_t>(1, traces));
+  state.counters["spans/s"] = static_cast<double>(spans) / (cpu_micros / 1e6);
+  return cpu_micros / 1e3 / static_cast<double>(std::max<int64_t>(1, state.iterations()));
+}
+
+void BM_CursorWalkHighCardinality(benchmark::State& state) {
+  const auto names = static_cast<uint32_t>(state.range(0));
+  const auto keys = static_cast<uint32_t>(state.range(1));
+  const double ms = WalkCursor(state, *HighCardinality(names, keys).reader);
+  static double baseline_ms = 0;  // names = keys = 1 runs first
+  if (names == 1 && keys == 1) baseline_ms = ms;
+  const std::string what = "cursor walk, 40k single-span traces, " + std::to_string(names) +
+                           " span name" + (names > 1 ? "s" : "") + ", " + std::to_string(keys) +
+                           " attribute key" + (keys > 1 ? "s" : "");
+  if (baseline_ms > 0 && !(names == 1 && keys == 1)) {
+    Report(what, "%.1f ms CPU (%.2fx one name, one key)", ms, ms / baseline_ms);
+  } else {
+    Report(what, "%.1f ms CPU", ms);
+  }
+}
+BENCHMARK(BM_CursorWalkHighCardinality)
+    ->ArgNames({"names", "keys"})
+    ->Args({1, 1})
+    ->Args({kWalkTraces, 1})
+    ->Args({1, kWalkTraces})
+    ->Unit(benchmark::kMillisecond);
+
+// The 1M generated spans through the cursor: compaction's read side.
+void BM_CursorWalkGenerated(benchmark::State& state) {
+  const double ms = WalkCursor(state, Reader(8192));
+  Report("cursor walk, 1M generated spans, row groups of 8192", "%.0f ms CPU (%.2f M spans/s)", ms,
+         static_cast<double>(kSpans) / ms / 1e3);
+}
+BENCHMARK(BM_CursorWalkGenerated)->Unit(benchmark::kMillisecond);
+
+void BM_FindTraceHighCardinality(benchmark::State& state) {
+  const HighCardinalityBlock& block = HighCardinality(kWalkTraces, kWalkTraces);
+  RunFindTrace(state, *block.reader, block.ids,
+               "FindTrace, 40k single-span traces, 40k span names and keys");
+}
+BENCHMARK(BM_FindTraceHighCardinality)->Unit(benchmark::kMicrosecond);
 
 void BM_FindTraceAbsent(benchmark::State& state) {
   const BlockReader& reader = Reader(8192);

@@ -20,32 +20,38 @@ absl::Status AttributeSetReader::Load(RowGroupReader& rows, AttributeSet set, ui
   begin_ = row_ = begin;
   end_ = end;
   slots_.clear();
+  shape_slot_begin_.clear();
   shape_slots_.clear();
   if (begin > end || end > rows.RowsOf(set)) return Bad("window outside the row group");
   if (begin == end) return absl::OkStatus();  // nothing to read
-  absl::StatusOr<const std::vector<Shape>*> shapes = rows.Shapes(set);
+  absl::StatusOr<const ShapeTable*> shapes = rows.Shapes(set);
   if (!shapes.ok()) return shapes.status();
   shapes_ = *shapes;
   absl::StatusOr<ColumnData*> ids = rows.Fixed(ShapeColumn(set));
   if (!ids.ok()) return ids.status();
   shape_ids_.resize(end);
   WEFT_RETURN_IF_ERROR(rows.DecodeNumbers(**ids, 0, shape_ids_));
-  // Shapes of the rows before the window and in it.
-  std::vector<uint32_t> before(shapes_->size()), within(shapes_->size());
+  // Rows of each shape before the window and in it.
+  const size_t shape_count = shapes_->size();
+  std::vector<uint32_t> before(shape_count), within(shape_count);
   for (uint32_t r = 0; r < end; ++r) {
     const uint64_t id = shape_ids_[r];
-    if (id >= shapes_->size()) return Bad("shape index out of range");
+    if (id >= shape_count) return Bad("shape index out of range");
     ++(r < begin ? before : within)[id];
   }
 
+  // A slot per (key, type) of the shapes the window uses; only their values are decoded.
   absl::flat_hash_map<uint64_t, uint32_t> slot_of;  // key << 8 | type
   std::vector<uint32_t> first;                      // per slot: values before the window
-  shape_slots_.assign(shapes_->size(), {});
-  for (size_t s = 0; s < shapes_->size(); ++s) {
-    if (within[s] == 0 && before[s] == 0) continue;
+  auto slot_id = [](const ShapeEntry& e) {
+    return static_cast<uint64_t>(e.key) << 8 | static_cast<uint8_t>(e.type);
+  };
+  shape_slot_begin_.assign(shape_count, 0);
+  for (size_t s = 0; s < shape_count; ++s) {
+    if (within[s] == 0) continue;
+    shape_slot_begin_[s] = static_cast<uint32_t>(shape_slots_.size());
     for (const ShapeEntry& e : (*shapes_)[s]) {
-      const uint64_t id = static_cast<uint64_t>(e.key) << 8 | static_cast<uint8_t>(e.type);
-      auto [it, inserted] = slot_of.try_emplace(id, static_cast<uint32_t>(slots_.size()));
+      auto [it, inserted] = slot_of.try_emplace(slot_id(e), static_cast<uint32_t>(slots_.size()));
       if (inserted) {
         Slot& slot = slots_.emplace_back();
         slot.key = ColumnKey::Attribute(set, e.type, e.key);
@@ -54,12 +60,18 @@ absl::Status AttributeSetReader::Load(RowGroupReader& rows, AttributeSet set, ui
       }
       first[it->second] += before[s];
       slots_[it->second].count += within[s];
-      shape_slots_[s].push_back(it->second);
+      shape_slots_.push_back(it->second);
+    }
+  }
+  // Where each slot's part of the window starts: the values of the rows before it.
+  for (size_t s = 0; s < shape_count; ++s) {
+    if (within[s] != 0 || before[s] == 0) continue;
+    for (const ShapeEntry& e : (*shapes_)[s]) {
+      if (auto it = slot_of.find(slot_id(e)); it != slot_of.end()) first[it->second] += before[s];
     }
   }
   for (size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = slots_[i];
-    if (slot.count == 0) continue;
     absl::StatusOr<ColumnData*> column = rows.Column(slot.key);
     if (!column.ok()) return column.status();
     if (*column == nullptr) return rows.Corrupt(slot.key, "chunk missing");
@@ -91,21 +103,32 @@ void AttributeSetReader::Rewind() {
 absl::Status AttributeSetReader::SkipTo(uint32_t row) {
   if (row < row_ || row > end_) return Bad("rows visited out of order");
   if (row == row_) return absl::OkStatus();
-  histogram_.assign(shapes_->size(), 0);
-  for (uint32_t r = row_; r < row; ++r) ++histogram_[shape_ids_[r]];
-  for (size_t s = 0; s < shapes_->size(); ++s) {
-    if (histogram_[s] == 0) continue;
-    for (uint32_t slot : shape_slots_[s]) slots_[slot].cursor += histogram_[s];
+  // Per row when skipping fewer rows than there are shapes (a scan skips unselected spans one by
+  // one), else per shape: either way not more work than the rows or the shape table.
+  if (row - row_ < shapes_->size()) {
+    for (uint32_t r = row_; r < row; ++r) {
+      const uint64_t shape = shape_ids_[r];
+      const uint32_t* slots = shape_slots_.data() + shape_slot_begin_[shape];
+      for (size_t i = 0; i < (*shapes_)[shape].size(); ++i) ++slots_[slots[i]].cursor;
+    }
+  } else {
+    histogram_.assign(shapes_->size(), 0);
+    for (uint32_t r = row_; r < row; ++r) ++histogram_[shape_ids_[r]];
+    for (size_t s = 0; s < shapes_->size(); ++s) {
+      if (histogram_[s] == 0) continue;
+      const uint32_t* slots = shape_slots_.data() + shape_slot_begin_[s];
+      for (size_t i = 0; i < (*shapes_)[s].size(); ++i) slots_[slots[i]].cursor += histogram_[s];
+    }
   }
   row_ = row;
   return absl::OkStatus();
 }
 
-absl::Status AttributeSetReader::ReadNext(Arena& arena, KeyInterner& keys, Attributes* out) {
+absl::Status AttributeSetReader::ReadNext(Arena& arena, DictionaryInterner& keys, Attributes* out) {
   if (row_ >= end_) return Bad("read past the window");
   const uint64_t shape_id = shape_ids_[row_++];
-  const Shape& shape = (*shapes_)[shape_id];
-  const std::vector<uint32_t>& slots = shape_slots_[shape_id];
+  const std::span<const ShapeEntry> shape = (*shapes_)[shape_id];
+  const uint32_t* slots = shape_slots_.data() + shape_slot_begin_[shape_id];
   if (shape.empty()) {
     *out = {};
     return absl::OkStatus();

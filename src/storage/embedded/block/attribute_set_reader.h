@@ -14,31 +14,10 @@
 #include "absl/status/status.h"
 #include "common/arena.h"
 #include "model/any_value.h"
+#include "storage/embedded/block/dictionary_interner.h"
 #include "storage/embedded/block/row_group_reader.h"
 
 namespace weft::storage::embedded::block {
-
-// Copies of the block's key strings in an output batch's arena, made once per key.
-class KeyInterner {
- public:
-  KeyInterner(std::span<const std::string> keys, Arena& arena) : keys_(keys), arena_(arena) {
-    copies_.resize(keys.size());
-    made_.resize(keys.size());
-  }
-  std::string_view Get(uint32_t key) {
-    if (!made_[key]) {
-      copies_[key] = arena_.CopyString(keys_[key]);
-      made_[key] = true;
-    }
-    return copies_[key];
-  }
-
- private:
-  std::span<const std::string> keys_;
-  Arena& arena_;
-  std::vector<std::string_view> copies_;
-  std::vector<bool> made_;
-};
 
 class AttributeSetReader {
  public:
@@ -51,7 +30,7 @@ class AttributeSetReader {
   // in between.
   absl::Status SkipTo(uint32_t row);
   // Builds the attributes of the current row into `arena` and moves to the next row.
-  absl::Status ReadNext(Arena& arena, KeyInterner& keys, Attributes* out);
+  absl::Status ReadNext(Arena& arena, DictionaryInterner& keys, Attributes* out);
 
  private:
   // One (key, type) value column's part of the window.
@@ -67,10 +46,13 @@ class AttributeSetReader {
 
   RowGroupReader* rows_ = nullptr;
   AttributeSet set_ = AttributeSet::kSpan;
-  const std::vector<Shape>* shapes_ = nullptr;
+  const ShapeTable* shapes_ = nullptr;
   std::vector<uint64_t> shape_ids_;  // rows [0, end)
   std::vector<Slot> slots_;
-  std::vector<std::vector<uint32_t>> shape_slots_;  // per shape, per entry: its slot
+  // Per shape used in the window, per entry: its slot, at shape_slots_[shape_slot_begin_[shape]]
+  // (one flat array: no allocation per shape).
+  std::vector<uint32_t> shape_slot_begin_;
+  std::vector<uint32_t> shape_slots_;
   uint32_t begin_ = 0;
   uint32_t end_ = 0;
   uint32_t row_ = 0;

@@ -29,6 +29,9 @@ struct ReadCounters {
   std::atomic<uint64_t> row_groups_pruned{0};
   std::atomic<uint64_t> blocks_pruned{0};  // Scan calls answered from the meta section alone
   std::atomic<uint64_t> bloom_negatives{0};
+  // Slots of the tables that copy dictionary strings into output batches (DictionaryInterner):
+  // they grow with the entries the traces read use, never with the dictionaries' sizes.
+  std::atomic<uint64_t> interner_slots{0};
 };
 
 struct BlockFile {

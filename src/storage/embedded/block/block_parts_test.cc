@@ -1,6 +1,7 @@
 // The parts of the block format on their own: encodings (every entry of each table, whole and by
-// range), compressions, value serialization, the trace-id bloom filter, trace and shape tables,
-// the footer, and FindTrace's use of the bloom filter.
+// range), varint skipping, compressions, value serialization, the trace-id bloom filter, trace and
+// shape tables, the dictionary interner, the footer, and FindTrace's use of the bloom filter.
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -17,8 +18,10 @@
 #include "storage/embedded/block/block_reader.h"
 #include "storage/embedded/block/block_test_util.h"
 #include "storage/embedded/block/block_writer.h"
+#include "storage/embedded/block/byte_io.h"
 #include "storage/embedded/block/chunk_encoder.h"
 #include "storage/embedded/block/compression.h"
+#include "storage/embedded/block/dictionary_interner.h"
 #include "storage/embedded/block/encoding.h"
 #include "storage/embedded/block/trace_id_bloom.h"
 #include "storage/embedded/block/trace_table.h"
@@ -66,6 +69,32 @@ TEST(U64Encodings, EveryEntryRoundTripsWholeAndByRange) {
   }
   EXPECT_EQ(FindU64Encoding(0), nullptr);
   EXPECT_EQ(FindU64Encoding(kU64BytePlanes.id), &kU64BytePlanes);
+}
+
+TEST(SkipVarints, LandsWhereDecodingWouldAndStopsAtTheEnd) {
+  RandomGenerator rng(5);
+  std::string bytes;
+  std::vector<size_t> ends;  // ends[i]: offset just past varint i
+  for (int i = 0; i < 300; ++i) {
+    // Runs of one-byte values (the word-at-a-time path) and of wide ones.
+    const uint64_t v = (i / 40) % 2 == 0 ? rng.Next() % 128 : rng.Next() >> (rng.Next() % 64);
+    PutVarint64(bytes, v);
+    ends.push_back(bytes.size());
+  }
+  const char* begin = bytes.data();
+  const char* end = begin + bytes.size();
+  for (size_t from = 0; from < 20; ++from) {
+    const char* start = from == 0 ? begin : begin + ends[from - 1];
+    for (size_t n = 0; from + n <= ends.size(); ++n) {
+      const char* p = SkipVarints(start, end, n);
+      const size_t expected = from + n == 0 ? 0 : ends[from + n - 1];
+      ASSERT_EQ(p, begin + expected) << "from " << from << " skipping " << n;
+    }
+    EXPECT_EQ(SkipVarints(start, end, ends.size() - from + 1), nullptr);
+  }
+  // A truncated stream holds fewer varints.
+  EXPECT_EQ(SkipVarints(begin, begin + ends[99] - 1, 100), nullptr);
+  EXPECT_EQ(SkipVarints(begin, begin + ends[99], 100), begin + ends[99]);
 }
 
 TEST(StringEncodings, EveryEntryRoundTripsWholeAndByRange) {
@@ -203,12 +232,55 @@ TEST(TraceTable, RoundTripsAndChecksOrder) {
   EXPECT_FALSE(DecodeTraceTable(EncodeTraceTable(pieces), 3, row, &back));  // order
 }
 
+TEST(TraceTable, FindTracePieceAgreesWithTheWholeDecode) {
+  RandomGenerator rng(3);
+  std::vector<TracePiece> pieces(700);
+  for (auto& p : pieces) p.trace_id = TraceId::Random(rng);
+  std::sort(pieces.begin(), pieces.end(),
+            [](const TracePiece& a, const TracePiece& b) { return a.trace_id < b.trace_id; });
+  uint32_t row = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    pieces[i].first_row = row;
+    pieces[i].rows = 1 + static_cast<uint32_t>(rng.Next() % (i % 50 == 0 ? 5000 : 30));
+    row += pieces[i].rows;
+    pieces[i].summary = {
+        1'700'000'000'000'000'000 + (rng.Next() >> 20), rng.Next() >> 30, pieces[i].rows, 0, 1, 1};
+    pieces[i].piece_start = pieces[i].summary.start + (i % 3 == 0 ? rng.Next() >> 40 : 0);
+  }
+  const std::string bytes = EncodeTraceTable(pieces);
+  const auto count = static_cast<uint32_t>(pieces.size());
+  for (const TracePiece& want : pieces) {
+    bool found = false;
+    TracePiece got;
+    ASSERT_TRUE(FindTracePiece(bytes, count, row, want.trace_id, &found, &got));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(got.trace_id, want.trace_id);
+    EXPECT_EQ(got.first_row, want.first_row);
+    EXPECT_EQ(got.rows, want.rows);
+    EXPECT_EQ(got.piece_start, want.piece_start);
+    EXPECT_EQ(got.summary.start, want.summary.start);
+  }
+  for (int i = 0; i < 100; ++i) {
+    bool found = true;
+    TracePiece got;
+    ASSERT_TRUE(FindTracePiece(bytes, count, row, TraceId::Random(rng), &found, &got));
+    EXPECT_FALSE(found);
+  }
+  bool found = false;
+  TracePiece got;
+  EXPECT_FALSE(FindTracePiece(bytes, count, row + 1, pieces[5].trace_id, &found, &got));
+  for (size_t cut = 0; cut < bytes.size(); cut += 97) {  // never reads out of bounds (ASan)
+    (void)FindTracePiece(std::string_view(bytes).substr(0, cut), count, row,
+                         pieces[cut % count].trace_id, &found, &got);
+  }
+}
+
 TEST(ShapeTable, RejectsKeysPastTheDictionary) {
   std::string shape;
   const ShapeEntry entries[] = {{0, ValueType::kString}, {4, ValueType::kInt}};
   AppendShape(entries, &shape);
   const std::string table = EncodeShapeTable(std::vector<std::string>{shape});
-  std::vector<Shape> shapes;
+  ShapeTable shapes;
   ASSERT_TRUE(DecodeShapeTable(table, 1, 5, &shapes));
   EXPECT_EQ(shapes[0].size(), 2u);
   EXPECT_FALSE(DecodeShapeTable(table, 1, 4, &shapes));
@@ -228,6 +300,30 @@ TEST(Footer, RoundTripsAndChecksItself) {
   std::string bad = bytes;
   bad[3] ^= 1;
   EXPECT_EQ(DecodeFooter(bad).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(DictionaryInterner, CopiesEachEntryOncePerBatch) {
+  std::vector<std::string> dictionary;
+  for (int i = 0; i < 10'000; ++i) dictionary.push_back("GET /users/" + std::to_string(i));
+  std::atomic<uint64_t> slots{0};
+  DictionaryInterner interner(dictionary, &slots);
+  const uint64_t initial = slots.load();
+  EXPECT_LT(initial, 100u);  // not in proportion to the dictionary
+  for (int round = 0; round < 3; ++round) {
+    Arena arena;
+    interner.Reset(arena);
+    const uint32_t used = round == 1 ? 5'000 : 3;  // the table grows once, then is reused
+    for (uint32_t i = 0; i < used; ++i) {
+      const uint32_t index = (i * 7919) % 10'000;
+      const std::string_view first = interner.Get(index);
+      EXPECT_EQ(first, dictionary[index]);
+      EXPECT_EQ(interner.Get(index).data(), first.data());  // one copy per batch
+      EXPECT_NE(first.data(), dictionary[index].data());    // in the arena
+    }
+    EXPECT_EQ(interner.size(), used);
+  }
+  // Doubling until 5,000 entries fill at most half the table: under 8 slots per entry in all.
+  EXPECT_LE(slots.load(), initial + 8 * 5'000u);
 }
 
 TEST(FindTrace, AbsentIdsAreMostlyAnsweredByTheBloomFilter) {

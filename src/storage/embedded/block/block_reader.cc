@@ -144,16 +144,15 @@ bool BlockReader::MayContainTrace(const TraceId& trace_id) const {
 absl::Status BlockReader::AppendTraceFromRowGroup(const TraceId& trace_id, uint32_t row_group,
                                                   OutputBatch& out) const {
   RowGroupReader rows(file_, row_group);
-  absl::StatusOr<const std::vector<TracePiece>*> pieces = rows.Pieces();
-  if (!pieces.ok()) return pieces.status();
-  auto it =
-      std::lower_bound((*pieces)->begin(), (*pieces)->end(), trace_id,
-                       [](const TracePiece& p, const TraceId& id) { return p.trace_id < id; });
-  if (it == (*pieces)->end() || it->trace_id != trace_id) return absl::OkStatus();
+  // The trace table alone first: a bloom filter false positive reads no more than that.
+  absl::StatusOr<std::optional<TracePiece>> piece = rows.FindPiece(trace_id);
+  if (!piece.ok()) return piece.status();
+  if (!piece->has_value()) return absl::OkStatus();
   WEFT_RETURN_IF_ERROR(rows.Prefetch());
+  const TracePiece& p = **piece;
   SpanMaterializer materializer(rows);
-  WEFT_RETURN_IF_ERROR(materializer.Load(it->first_row, it->first_row + it->rows));
-  return materializer.AppendPiece(*it, {}, out);
+  WEFT_RETURN_IF_ERROR(materializer.Load(p.first_row, p.first_row + p.rows));
+  return materializer.AppendPiece(p, {}, out);
 }
 
 absl::StatusOr<std::unique_ptr<SpanBatch>> BlockReader::FindTrace(const TraceId& trace_id) const {
@@ -162,7 +161,7 @@ absl::StatusOr<std::unique_ptr<SpanBatch>> BlockReader::FindTrace(const TraceId&
     file_.counters.bloom_negatives.fetch_add(1, std::memory_order_relaxed);
     return batch;
   }
-  OutputBatch out(file_.meta, *batch);
+  OutputBatch out(file_, *batch);
   const auto [begin, end] = file_.RowGroupsOf(trace_id);
   for (size_t i = begin; i < end; ++i) {
     WEFT_RETURN_IF_ERROR(AppendTraceFromRowGroup(trace_id, static_cast<uint32_t>(i), out));
@@ -205,7 +204,8 @@ std::unique_ptr<BlockTraceCursor> BlockReader::NewTraceCursor() const {
   return std::make_unique<BlockTraceCursor>(file_);
 }
 
-BlockTraceCursor::BlockTraceCursor(const BlockFile& block) : block_(block) {}
+BlockTraceCursor::BlockTraceCursor(const BlockFile& block)
+    : block_(block), out_(std::make_unique<OutputBatch>(block)) {}
 BlockTraceCursor::~BlockTraceCursor() = default;
 
 absl::StatusOr<bool> BlockTraceCursor::NextPiece() {
@@ -226,22 +226,22 @@ absl::StatusOr<bool> BlockTraceCursor::NextPiece() {
 }
 
 absl::StatusOr<bool> BlockTraceCursor::Next(TraceId* trace_id, std::unique_ptr<SpanBatch>* spans) {
-  auto batch = std::make_unique<SpanBatch>();
-  std::optional<OutputBatch> out;
+  std::unique_ptr<SpanBatch> batch;
   while (true) {
     absl::StatusOr<bool> more = NextPiece();
     if (!more.ok()) return more.status();
     if (!*more) break;
     const TracePiece& piece = (*pieces_)[piece_];
-    if (out.has_value() && piece.trace_id != *trace_id) break;  // the next trace starts here
-    if (!out.has_value()) {
+    if (batch != nullptr && piece.trace_id != *trace_id) break;  // the next trace starts here
+    if (batch == nullptr) {
       *trace_id = piece.trace_id;
-      out.emplace(block_.meta, *batch);
+      batch = std::make_unique<SpanBatch>();
+      out_->Reset(*batch);
     }
-    WEFT_RETURN_IF_ERROR(materializer_->AppendPiece(piece, {}, *out));
+    WEFT_RETURN_IF_ERROR(materializer_->AppendPiece(piece, {}, *out_));
     ++piece_;  // a trace cut into pieces continues in the next row group
   }
-  if (!out.has_value()) return false;
+  if (batch == nullptr) return false;
   *spans = std::move(batch);
   return true;
 }
@@ -270,7 +270,7 @@ absl::Status BlockReader::Verify() const {
     absl::StatusOr<const std::vector<TracePiece>*> pieces = rows.Pieces();
     if (!pieces.ok()) return pieces.status();
     SpanBatch scratch;
-    OutputBatch out(file_.meta, scratch);
+    OutputBatch out(file_, scratch);
     for (const TracePiece& piece : **pieces) {
       WEFT_RETURN_IF_ERROR(materializer.AppendPiece(piece, {}, out));
     }
@@ -306,6 +306,7 @@ BlockReadStats BlockReader::stats() const {
   s.row_groups_pruned = c.row_groups_pruned.load(std::memory_order_relaxed);
   s.blocks_pruned = c.blocks_pruned.load(std::memory_order_relaxed);
   s.bloom_negatives = c.bloom_negatives.load(std::memory_order_relaxed);
+  s.interner_slots = c.interner_slots.load(std::memory_order_relaxed);
   return s;
 }
 

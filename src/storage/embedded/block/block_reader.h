@@ -46,6 +46,7 @@ struct BlockReadStats {
   uint64_t row_groups_pruned = 0;
   uint64_t blocks_pruned = 0;
   uint64_t bloom_negatives = 0;
+  uint64_t interner_slots = 0;  // work of copying dictionary entries into results (not per entry)
 };
 
 class BlockReader {
@@ -120,6 +121,8 @@ class BlockTraceCursor {
   uint32_t next_row_group_ = 0;
   std::unique_ptr<block::RowGroupReader> rows_;
   std::unique_ptr<block::SpanMaterializer> materializer_;
+  // Reused for every trace, so that what it has learnt (table sizes) is not paid for per trace.
+  std::unique_ptr<block::OutputBatch> out_;
   const std::vector<block::TracePiece>* pieces_ = nullptr;
   size_t piece_ = 0;
 };

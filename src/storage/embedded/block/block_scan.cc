@@ -162,7 +162,7 @@ absl::StatusOr<storage::TraceMatch> BlockScan::Rebuild(const ScanPlan& plan, siz
   storage::TraceMatch match;
   match.summary = ToSummary(meta_, trace_id, *candidates_[begin].summary);
   match.spans = std::make_unique<SpanBatch>();
-  OutputBatch out(meta_, *match.spans);
+  OutputBatch out(block_, *match.spans);
   if (request_.whole_traces) {
     // Every piece of the trace, including those in row groups without matches.
     const auto [first, last] = block_.RowGroupsOf(trace_id);

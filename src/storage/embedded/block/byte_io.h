@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,27 @@ inline void PutLengthPrefixed(std::string& out, std::string_view bytes) {
 }
 
 inline void PutZigZag(std::string& out, int64_t value) { PutVarint64(out, ZigZagEncode64(value)); }
+
+// The position just past the next `n` varints of [p, end), or nullptr when fewer end there. Only
+// the terminating bytes (high bit clear) are counted, eight bytes at a time, so reaching a row of
+// a varint stream costs a fraction of decoding the values before it. REQUIRES: p <= end.
+inline const char* SkipVarints(const char* p, const char* end, size_t n) {
+  // While more than 8 varints remain, the n-th cannot end in the next 8 bytes.
+  while (n > 8 && end - p >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof(word));
+    // One bit per terminating byte, at bit 7 of each byte; the multiply sums them into the top
+    // byte (std::popcount is a library call without -mpopcnt).
+    n -=
+        static_cast<size_t>((((~word & 0x8080808080808080ULL) >> 7) * 0x0101010101010101ULL) >> 56);
+    p += 8;
+  }
+  for (; n > 0; ++p) {
+    if (p == end) return nullptr;
+    n -= static_cast<uint8_t>(*p) < 0x80;
+  }
+  return p;
+}
 
 // Reads from the front of a byte range. Every method returns false (and leaves the cursor where it
 // was) when the input is too short or malformed.

@@ -26,9 +26,9 @@ absl::Status RowGroupFilter::AttributeRows(PlannedLeaf& leaf, AttributeSet set, 
     return absl::OkStatus();
   }
   const uint32_t key = *leaf.key;
-  absl::StatusOr<const std::vector<Shape>*> shapes_or = rows_.Shapes(set);
+  absl::StatusOr<const ShapeTable*> shapes_or = rows_.Shapes(set);
   if (!shapes_or.ok()) return shapes_or.status();
-  const std::vector<Shape>& shapes = **shapes_or;
+  const ShapeTable& shapes = **shapes_or;
   absl::StatusOr<std::span<const uint64_t>> ids_or = rows_.Numbers(ShapeColumn(set));
   if (!ids_or.ok()) return ids_or.status();
   const std::span<const uint64_t> ids = *ids_or;

@@ -1,5 +1,7 @@
 #include "storage/embedded/block/row_group_reader.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "storage/embedded/block/block_format.h"
 #include "storage/embedded/block/compression.h"
@@ -248,6 +250,27 @@ absl::StatusOr<const std::vector<TracePiece>*> RowGroupReader::Pieces() {
   return pieces_.get();
 }
 
+absl::StatusOr<std::optional<TracePiece>> RowGroupReader::FindPiece(const TraceId& trace_id) {
+  if (pieces_ != nullptr) {
+    auto it =
+        std::lower_bound(pieces_->begin(), pieces_->end(), trace_id,
+                         [](const TracePiece& p, const TraceId& id) { return p.trace_id < id; });
+    if (it == pieces_->end() || it->trace_id != trace_id) return std::nullopt;
+    return *it;
+  }
+  const ColumnKey key = ColumnKey::Fixed(FixedColumn::kTraces);
+  absl::StatusOr<ColumnData*> data = Column(key);
+  if (!data.ok()) return data.status();
+  bool found = false;
+  TracePiece piece;
+  if ((*data)->value_count != meta_.pieces ||
+      !FindTracePiece((*data)->raw, meta_.pieces, meta_.spans, trace_id, &found, &piece)) {
+    return Corrupt(key, "malformed trace table");
+  }
+  if (!found) return std::nullopt;
+  return piece;
+}
+
 absl::StatusOr<const SpanBatch*> RowGroupReader::Scopes() {
   if (scopes_ != nullptr) return scopes_.get();
   const ColumnKey key = ColumnKey::Fixed(FixedColumn::kScopes);
@@ -261,13 +284,13 @@ absl::StatusOr<const SpanBatch*> RowGroupReader::Scopes() {
   return scopes_.get();
 }
 
-absl::StatusOr<const std::vector<Shape>*> RowGroupReader::Shapes(AttributeSet set) {
+absl::StatusOr<const ShapeTable*> RowGroupReader::Shapes(AttributeSet set) {
   auto& slot = shapes_[static_cast<int>(set)];
   if (slot != nullptr) return slot.get();
   const ColumnKey key = ColumnKey::Fixed(ShapesColumn(set));
   absl::StatusOr<ColumnData*> data = Column(key);
   if (!data.ok()) return data.status();
-  auto shapes = std::make_unique<std::vector<Shape>>();
+  auto shapes = std::make_unique<ShapeTable>();
   if (!DecodeShapeTable((*data)->raw, (*data)->value_count, block_.meta.keys.size(),
                         shapes.get())) {
     return Corrupt(key, "malformed shape table");

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -72,8 +73,11 @@ class RowGroupReader {
 
   // The row group's tables.
   absl::StatusOr<const std::vector<TracePiece>*> Pieces();
+  // The piece of `trace_id`, or nullopt: decodes only what finding it needs (FindTracePiece; the
+  // piece's summary is not decoded) unless Pieces() has decoded the whole table already.
+  absl::StatusOr<std::optional<TracePiece>> FindPiece(const TraceId& trace_id);
   absl::StatusOr<const SpanBatch*> Scopes();  // resources and scopes, no spans
-  absl::StatusOr<const std::vector<Shape>*> Shapes(AttributeSet set);
+  absl::StatusOr<const ShapeTable*> Shapes(AttributeSet set);
 
   // The rows of `set`: spans, events or links of the row group.
   uint32_t RowsOf(AttributeSet set) const;
@@ -93,7 +97,7 @@ class RowGroupReader {
   absl::flat_hash_map<uint32_t, std::unique_ptr<ColumnData>> columns_;
   std::unique_ptr<std::vector<TracePiece>> pieces_;
   std::unique_ptr<SpanBatch> scopes_;
-  std::unique_ptr<std::vector<Shape>> shapes_[kAttributeSetCount];
+  std::unique_ptr<ShapeTable> shapes_[kAttributeSetCount];
 };
 
 }  // namespace weft::storage::embedded::block

@@ -6,19 +6,31 @@
 
 namespace weft::storage::embedded::block {
 
+OutputBatch::OutputBatch(const BlockFile& block)
+    : keys_(block.meta.keys, &block.counters.interner_slots),
+      names_(block.meta.span_names, &block.counters.interner_slots) {}
+
+void OutputBatch::Reset(SpanBatch& batch) {
+  batch_ = &batch;
+  keys_.Reset(batch.arena());
+  names_.Reset(batch.arena());
+  scopes_.clear();
+  resources_.clear();
+}
+
 uint32_t OutputBatch::Scope(uint32_t row_group, const SpanBatch& scopes, uint32_t scope) {
   auto [it, inserted] = scopes_.try_emplace({row_group, scope}, 0);
   if (!inserted) return it->second;
   const ScopeEntry& entry = scopes.scopes()[scope];
   auto [r, r_inserted] = resources_.try_emplace({row_group, entry.resource_index}, 0);
-  Arena& arena = batch_.arena();
+  Arena& arena = batch_->arena();
   if (r_inserted) {
     const Resource& in = scopes.resources()[entry.resource_index];
     Resource copy;
     copy.attributes = CopyToArena(in.attributes, arena);
     copy.dropped_attributes_count = in.dropped_attributes_count;
     copy.schema_url = arena.CopyString(in.schema_url);
-    r->second = batch_.AddResource(copy);
+    r->second = batch_->AddResource(copy);
   }
   InstrumentationScope copy;
   copy.name = arena.CopyString(entry.scope.name);
@@ -26,7 +38,7 @@ uint32_t OutputBatch::Scope(uint32_t row_group, const SpanBatch& scopes, uint32_
   copy.attributes = CopyToArena(entry.scope.attributes, arena);
   copy.dropped_attributes_count = entry.scope.dropped_attributes_count;
   copy.schema_url = arena.CopyString(entry.scope.schema_url);
-  it->second = batch_.AddScope(r->second, copy);
+  it->second = batch_->AddScope(r->second, copy);
   return it->second;
 }
 

@@ -17,27 +17,33 @@
 #include "absl/status/status.h"
 #include "model/span_batch.h"
 #include "storage/embedded/block/attribute_set_reader.h"
+#include "storage/embedded/block/dictionary_interner.h"
 #include "storage/embedded/block/row_group_reader.h"
 
 namespace weft::storage::embedded::block {
 
 // An output batch with what has been copied into it already (keys, names, scopes), so that spans
-// from several row groups of one block share them.
+// from several row groups of one block share them. Reusable: Reset directs it to another batch in
+// time proportional to what the previous batch used (BlockTraceCursor keeps one for every trace).
 class OutputBatch {
  public:
-  OutputBatch(const BlockMeta& meta, SpanBatch& batch)
-      : batch_(batch), keys_(meta.keys, batch.arena()), names_(meta.span_names, batch.arena()) {}
+  // REQUIRES: `block` outlives this object.
+  explicit OutputBatch(const BlockFile& block);
+  OutputBatch(const BlockFile& block, SpanBatch& batch) : OutputBatch(block) { Reset(batch); }
 
-  SpanBatch& batch() { return batch_; }
-  KeyInterner& keys() { return keys_; }
-  KeyInterner& names() { return names_; }
+  // Output goes to `batch` from now on. REQUIRES: `batch` outlives its use here.
+  void Reset(SpanBatch& batch);
+
+  SpanBatch& batch() { return *batch_; }
+  DictionaryInterner& keys() { return keys_; }
+  DictionaryInterner& names() { return names_; }
   // The output scope index for scope `scope` of row group `row_group` (copied on first use).
   uint32_t Scope(uint32_t row_group, const SpanBatch& scopes, uint32_t scope);
 
  private:
-  SpanBatch& batch_;
-  KeyInterner keys_;
-  KeyInterner names_;
+  SpanBatch* batch_ = nullptr;
+  DictionaryInterner keys_;
+  DictionaryInterner names_;
   absl::flat_hash_map<std::pair<uint32_t, uint32_t>, uint32_t> scopes_;
   absl::flat_hash_map<std::pair<uint32_t, uint32_t>, uint32_t> resources_;
 };

@@ -30,12 +30,9 @@ bool Decode(std::string_view data, size_t count, size_t begin, size_t end, Decod
     if (!reader.ReadLengthPrefixed(&s)) return false;
   }
   std::string_view rest = reader.remaining();
-  const char* p = rest.data();
-  const char* limit = p + rest.size();
-  for (size_t skipped = 0; skipped < begin; ++p) {
-    if (p == limit) return false;
-    skipped += static_cast<uint8_t>(*p) < 0x80;
-  }
+  const char* limit = rest.data() + rest.size();
+  const char* p = SkipVarints(rest.data(), limit, begin);
+  if (p == nullptr) return false;
   out->ids.resize(end - begin);
   for (uint32_t& id : out->ids) {
     p = DecodeVarint32(p, limit, &id);

@@ -41,4 +41,13 @@ std::string EncodeTraceTable(std::span<const TracePiece> pieces);
 bool DecodeTraceTable(std::string_view data, uint32_t piece_count, uint32_t row_count,
                       std::vector<TracePiece>* pieces);
 
+// For trace-by-id lookups: the piece of `trace_id`, decoding only what locating it needs (a binary
+// search over the ids, the rows of the pieces, and its own entries of the start fields) rather
+// than every field of every piece. *found tells whether the table holds the trace; when it does,
+// *piece is set except for its summary, of which only `start` is decoded. False when what it reads
+// is malformed (the rows must add up to `row_count`); unlike DecodeTraceTable it does not read,
+// so does not check, the rest.
+bool FindTracePiece(std::string_view data, uint32_t piece_count, uint32_t row_count,
+                    const TraceId& trace_id, bool* found, TracePiece* piece);
+
 }  // namespace weft::storage::embedded::block

@@ -1,5 +1,6 @@
 // Base-128 varints back to back: small values (counts, dictionary ids, short deltas) in one byte.
 #include "common/varint.h"
+#include "storage/embedded/block/byte_io.h"
 #include "storage/embedded/block/encoding.h"
 
 namespace weft::storage::embedded::block {
@@ -16,13 +17,9 @@ void Encode(std::span<const uint64_t> values, std::string* out) {
 }
 
 bool Decode(std::string_view data, size_t count, size_t begin, std::span<uint64_t> out) {
-  const char* p = data.data();
-  const char* end = p + data.size();
-  // Skipping needs only the terminating bytes (high bit clear) to be counted.
-  for (size_t skipped = 0; skipped < begin; ++p) {
-    if (p == end) return false;
-    skipped += static_cast<uint8_t>(*p) < 0x80;
-  }
+  const char* end = data.data() + data.size();
+  const char* p = SkipVarints(data.data(), end, begin);
+  if (p == nullptr) return false;
   for (uint64_t& v : out) {
     p = DecodeVarint64(p, end, &v);
     if (p == nullptr) return false;

@@ -41,17 +41,27 @@ struct WalCodec {
   std::function<absl::StatusOr<std::unique_ptr<SpanBatch>>(std::string_view payload)> decode;
 };
 
+// The store's block options: row groups of 4096 spans (see EmbeddedStoreOptions::block).
+inline BlockWriterOptions StoreBlockOptions() {
+  BlockWriterOptions options;
+  options.row_group_spans = 4096;
+  return options;
+}
+
 struct EmbeddedStoreOptions {
   std::string dir = "weft-data";
   WalCodec codec;  // REQUIRED
   WalSyncMode wal_sync = WalSyncMode::kAlways;
   uint64_t wal_segment_bytes = uint64_t{64} << 20;
   HeadOptions head;
-  BlockWriterOptions block;  // tenant is set per block
+  // Blocks cut from the head and written by compaction (tenant set per block). Row groups of
+  // 4096 spans: FindTrace decompresses a whole row group's chunks, and 4096 cuts its time by
+  // ~38% against 8192 for ~3% more bytes (bench/block_bench).
+  BlockWriterOptions block = StoreBlockOptions();
   // How often the background thread looks for traces to cut.
   uint64_t maintenance_interval_nanos = 1'000'000'000;
   CompactionPolicy compaction;         // compaction's block size is its target_block_bytes
-  BlockWriterOptions compacted_block;  // tenant is set per block
+  BlockWriterOptions compacted_block = StoreBlockOptions();
   uint64_t compaction_interval_nanos = 10'000'000'000;
   RetentionPolicy retention;
   uint64_t retention_interval_nanos = 60'000'000'000;
