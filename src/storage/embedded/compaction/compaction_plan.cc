@@ -17,7 +17,9 @@ std::vector<std::vector<size_t>> PlanCompaction(std::span<const BlockInfo> block
   // Candidates ordered by window, then time, then path (and index, so equal blocks stay stable).
   std::vector<size_t> candidates;
   for (size_t i = 0; i < blocks.size(); ++i) {
-    if (blocks[i].bytes < policy.target_block_bytes) candidates.push_back(i);
+    const uint64_t max_input =
+        policy.max_input_bytes != 0 ? policy.max_input_bytes : policy.target_block_bytes;
+    if (blocks[i].bytes < max_input) candidates.push_back(i);
   }
   std::sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
     return std::forward_as_tuple(window_of(a), blocks[a].min_time_unix_nanos, blocks[a].path, a) <

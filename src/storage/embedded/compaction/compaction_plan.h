@@ -14,8 +14,11 @@
 namespace weft::storage::embedded {
 
 struct CompactionPolicy {
-  // Blocks this large or larger are left alone, and no group totals more.
+  // No group totals more than this.
   uint64_t target_block_bytes = uint64_t{512} << 20;
+  // Blocks this large or larger are left alone (0: target_block_bytes). Below the target, it
+  // bounds how often a span is rewritten: a merged block of this size is never merged again.
+  uint64_t max_input_bytes = 0;
   // Blocks per group. Fewer than 2 is treated as 2 (merging one block alone gains nothing); no
   // group is planned when max_inputs < min_inputs.
   size_t min_inputs = 4;

@@ -43,6 +43,16 @@ TEST(PlanCompaction, OneWindowOneGroup) {
   EXPECT_THAT(PlanCompaction(blocks, {}), ElementsAre(ElementsAre(0, 1, 2, 3, 4)));
 }
 
+TEST(PlanCompaction, MergedBlocksOfMaxInputSizeAreNotMergedAgain) {
+  std::vector<BlockInfo> blocks = Blocks(4, kBase, 64 * kMiB);  // earlier merges' outputs
+  for (const BlockInfo& b : Blocks(4, kBase + 100'000'000'000, kMiB)) blocks.push_back(b);
+  CompactionPolicy policy;
+  policy.max_input_bytes = 64 * kMiB;
+  EXPECT_THAT(PlanCompaction(blocks, policy), ElementsAre(ElementsAre(4, 5, 6, 7)));
+  EXPECT_THAT(PlanCompaction(blocks, {}), ElementsAre(ElementsAre(0, 1, 2, 3, 4, 5, 6, 7)))
+      << "without the bound every block below the target is merged again";
+}
+
 TEST(PlanCompaction, GroupsFollowTimeOrderNotInputOrder) {
   std::vector<BlockInfo> blocks = Blocks(4, kBase, kMiB);
   std::swap(blocks[0], blocks[3]);

@@ -7,6 +7,10 @@
 #include <algorithm>
 #include <thread>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "storage/embedded/store/data_dir.h"
@@ -70,7 +74,10 @@ absl::Status EmbeddedStore::Impl::Start() {
   wal_ = *std::move(opened);
 
   if (absl::Status replayed = Replay(); !replayed.ok()) return replayed;
-  if (options_.background) background_ = std::thread([this] { BackgroundLoop(); });
+  if (options_.background) {
+    background_ = std::thread([this] { BackgroundLoop(); });
+    maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  }
   return absl::OkStatus();
 }
 
@@ -217,8 +224,6 @@ void EmbeddedStore::Impl::WakeBackground() {
 
 void EmbeddedStore::Impl::BackgroundLoop() {
   bool failing = false;
-  uint64_t last_compaction = clock_.MonotonicNanos();
-  uint64_t last_retention = 0;  // at start: old data may be waiting
   while (true) {
     {
       absl::MutexLock lock(&background_mu_);
@@ -237,7 +242,23 @@ void EmbeddedStore::Impl::BackgroundLoop() {
       Log("store: cutting traces into blocks works again");
     }
     failing = !cut.ok();
+  }
+}
 
+void EmbeddedStore::Impl::MaintenanceLoop() {
+  // Linux applies nice values per thread: only this one yields to ingest and cutting.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  uint64_t last_compaction = clock_.MonotonicNanos();
+  uint64_t last_retention = 0;  // at start: old data may be waiting
+  const uint64_t tick =
+      std::min(options_.compaction_interval_nanos, options_.retention_interval_nanos);
+  while (true) {
+    {
+      absl::MutexLock lock(&background_mu_);
+      auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(background_mu_) { return stopping_; };
+      background_mu_.AwaitWithTimeout(absl::Condition(&stopping), absl::Nanoseconds(tick));
+      if (stopping_) return;
+    }
     const uint64_t now = clock_.MonotonicNanos();
     if (now - last_compaction >= options_.compaction_interval_nanos) {
       last_compaction = now;
@@ -263,6 +284,7 @@ absl::Status EmbeddedStore::Impl::Close() {
     stopping_ = true;
   }
   if (background_.joinable()) background_.join();
+  if (maintenance_.joinable()) maintenance_.join();
   // Stop taking writes and wait for those in flight (their callbacks add to the head).
   absl::Status wal_closed = wal_->Close();
   absl::Status flushed = Cut(/*everything=*/true);

@@ -4,8 +4,10 @@
 // background thread cuts idle or old traces from the head into immutable columnar blocks, then
 // deletes the WAL segments the blocks made redundant, compacts small blocks of nearby time and
 // applies retention. Reads see the head and every block; a block found corrupt is set aside and
-// the rest still served. On open the WAL is replayed into the head (a torn tail is cut and
-// reported). Layout: data_dir.h; formats: docs/format/wal.md, docs/format/block.md.
+// the rest still served. Compaction and retention run on a thread of their own at a lower CPU
+// priority (nice 10), so they never hold up cutting. On open the WAL is replayed into the head (a
+// torn tail is cut and reported). Layout: data_dir.h; formats: docs/format/wal.md,
+// docs/format/block.md.
 //
 // A crash between writing a block and deleting the WAL segments it covers replays those spans
 // again: reads drop exact duplicates (GetTrace, whole-trace Fetch results) and compaction drops
@@ -60,7 +62,13 @@ struct EmbeddedStoreOptions {
   BlockWriterOptions block = StoreBlockOptions();
   // How often the background thread looks for traces to cut.
   uint64_t maintenance_interval_nanos = 1'000'000'000;
-  CompactionPolicy compaction;         // compaction's block size is its target_block_bytes
+  // Merged blocks of 64 MiB or more are left alone: a span is rewritten about twice (small
+  // blocks into ~16 MiB ones, those into ~256 MiB ones), not once per compaction pass.
+  CompactionPolicy compaction = [] {
+    CompactionPolicy policy;
+    policy.max_input_bytes = uint64_t{64} << 20;
+    return policy;
+  }();
   BlockWriterOptions compacted_block = StoreBlockOptions();
   uint64_t compaction_interval_nanos = 10'000'000'000;
   RetentionPolicy retention;

@@ -51,7 +51,8 @@ class EmbeddedStore::Impl {
   uint64_t BeginWrite();
   void EndWrite(uint64_t segment);
   void WakeBackground();
-  void BackgroundLoop();
+  void BackgroundLoop();   // cuts
+  void MaintenanceLoop();  // compaction and retention, at nice 10
   void Log(std::string_view line) const;
   // The path of a new block of `tenant` (its directory created), with a fresh sequence.
   absl::StatusOr<BlockFileRef> NewBlockFile(const std::string& tenant);
@@ -97,6 +98,7 @@ class EmbeddedStore::Impl {
   bool wake_ ABSL_GUARDED_BY(background_mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(background_mu_) = false;
   std::thread background_;
+  std::thread maintenance_;
 
   absl::Mutex close_mu_;
   bool closed_ ABSL_GUARDED_BY(close_mu_) = false;
