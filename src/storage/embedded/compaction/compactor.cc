@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <atomic>
 #include <memory>
 #include <numeric>
 #include <vector>
@@ -51,7 +52,8 @@ absl::Status CheckInputs(std::span<const BlockReader* const> inputs,
 absl::StatusOr<CompactionResult> CompactBlocks(FileSystem& fs,
                                                std::span<const BlockReader* const> inputs,
                                                const std::string& output_path,
-                                               const BlockWriterOptions& options) {
+                                               const BlockWriterOptions& options,
+                                               const std::atomic<bool>* cancel) {
   WEFT_RETURN_IF_ERROR(CheckInputs(inputs, output_path));
   BlockWriterOptions writer_options = options;
   writer_options.tenant = inputs[0]->info().tenant;
@@ -68,6 +70,9 @@ absl::StatusOr<CompactionResult> CompactBlocks(FileSystem& fs,
   std::vector<size_t> on_min;  // the inputs standing on the smallest trace id
   std::vector<uint32_t> indexes;
   while (true) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      return absl::CancelledError("compaction cancelled");  // the writer removes its temp file
+    }
     // A linear minimum: compaction merges a handful of inputs (at most 16 by default), where a
     // heap would not pay for itself.
     on_min.clear();

@@ -7,6 +7,7 @@
 // writes its own output file.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -35,12 +36,16 @@ struct CompactionResult {
 // `output_path` only when complete (BlockWriter). Does not delete the inputs (the store does,
 // after publishing the output).
 //
+// `cancel` (optional) is checked between traces: once true, the merge stops with Cancelled and
+// leaves no output (a server shutting down does not wait for a long merge).
+//
 // Errors: InvalidArgument when `inputs` is empty, when they name different tenants, or when
 // `output_path` is one of theirs; a reader's DataLoss or the writer's I/O errors as they are (no
 // output block is left behind then).
 absl::StatusOr<CompactionResult> CompactBlocks(FileSystem& fs,
                                                std::span<const BlockReader* const> inputs,
                                                const std::string& output_path,
-                                               const BlockWriterOptions& options);
+                                               const BlockWriterOptions& options,
+                                               const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace weft::storage::embedded

@@ -1,5 +1,6 @@
 #include "storage/embedded/compaction/compactor.h"
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -295,6 +296,22 @@ TEST(CompactBlocks, RejectsBadInputs) {
   const std::vector<const BlockReader*> inputs = f.inputs();
   result = CompactBlocks(PosixFileSystem(), std::span(inputs).first(1), inputs[0]->info().path, {});
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << result.status();
+}
+
+TEST(CompactBlocks, CancelledMergeLeavesNoOutput) {
+  SpanBatch generated;
+  TraceGenerator generator(31);
+  generator.Fill(generated, 1000);
+  CompactionFixture f;
+  f.AddInput(Pick(generated, All(generated)));
+  f.AddInput(Pick(generated, All(generated)));
+  const std::atomic<bool> cancel{true};
+  const std::vector<const BlockReader*> inputs = f.inputs();
+  absl::StatusOr<CompactionResult> result =
+      CompactBlocks(PosixFileSystem(), inputs, f.dir().File("out.block"), {}, &cancel);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled) << result.status();
+  EXPECT_FALSE(PosixFileSystem().Exists(f.dir().File("out.block")));
+  EXPECT_FALSE(PosixFileSystem().Exists(f.dir().File("out.block.tmp")));
 }
 
 TEST(CompactBlocks, CorruptInputLeavesNoOutput) {

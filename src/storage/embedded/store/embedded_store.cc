@@ -283,6 +283,7 @@ absl::Status EmbeddedStore::Impl::Close() {
     absl::MutexLock lock(&background_mu_);
     stopping_ = true;
   }
+  cancel_compaction_.store(true);
   if (background_.joinable()) background_.join();
   if (maintenance_.joinable()) maintenance_.join();
   // Stop taking writes and wait for those in flight (their callbacks add to the head).

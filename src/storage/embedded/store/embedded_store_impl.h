@@ -99,6 +99,7 @@ class EmbeddedStore::Impl {
   bool stopping_ ABSL_GUARDED_BY(background_mu_) = false;
   std::thread background_;
   std::thread maintenance_;
+  std::atomic<bool> cancel_compaction_{false};  // set by Close
 
   absl::Mutex close_mu_;
   bool closed_ ABSL_GUARDED_BY(close_mu_) = false;

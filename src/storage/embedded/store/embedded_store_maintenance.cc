@@ -56,8 +56,10 @@ absl::Status EmbeddedStore::Impl::CompactGroup(const BlockSnapshot& group) {
   }
   BlockWriterOptions options = options_.compacted_block;
   options.tenant = tenant;
-  absl::StatusOr<CompactionResult> result = CompactBlocks(fs_, inputs, file->path, options);
+  absl::StatusOr<CompactionResult> result =
+      CompactBlocks(fs_, inputs, file->path, options, &cancel_compaction_);
   if (!result.ok()) {
+    if (absl::IsCancelled(result.status())) return absl::OkStatus();  // closing
     if (absl::IsDataLoss(result.status())) {
       // Find the corrupt input(s) and set them aside; the next pass merges the rest.
       for (const auto& block : group) blocks_.SetAsideIfCorrupt(*block, block->reader->Verify());
