@@ -4,10 +4,14 @@
 // Fetch asks the head and each block for its newest `limit` matches, merges them by trace (a
 // trace cut in parts lives in several blocks), keeps the newest `limit`, then completes each
 // kept trace's summary (and, for whole traces, its spans) from the sources where it did not
-// match. A trace ranks by its summary over all its parts.
+// match. A trace ranks by its summary over all its parts. Blocks are asked newest first, and a
+// block that can only hold traces older than the `limit` found so far is skipped (a trace whose
+// early part lies in such a block ranks by its later parts until compaction joins them).
 #include <utility>
 
 #include <algorithm>
+#include <functional>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -110,8 +114,27 @@ absl::StatusOr<FetchResult> EmbeddedStore::Impl::Fetch(const FetchRequest& reque
   };
   for (TraceMatch& match : from_head->traces) take(std::move(match), -1);
 
-  for (size_t b = 0; b < blocks.size(); ++b) {
+  // Newest blocks first; once `limit` traces are found, a block whose traces all start before
+  // the limit-th newest of them cannot add one, so it is not scanned.
+  std::vector<size_t> order(blocks.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return blocks[a]->reader->info().max_time_unix_nanos >
+           blocks[b]->reader->info().max_time_unix_nanos;
+  });
+  std::vector<uint64_t> starts;
+  for (const size_t b : order) {
     const LiveBlock& block = *blocks[b];
+    if (merged.size() >= request.limit) {
+      starts.clear();
+      for (const auto& [id, m] : merged) starts.push_back(m.match.summary.start_unix_nanos);
+      std::nth_element(starts.begin(), starts.begin() + (request.limit - 1), starts.end(),
+                       std::greater<>());
+      if (block.reader->info().max_time_unix_nanos < starts[request.limit - 1]) {
+        ++result.skipped_blocks;
+        continue;
+      }
+    }
     absl::StatusOr<FetchResult> scanned = block.reader->Scan(compiled);
     if (!scanned.ok()) {
       if (absl::IsInvalidArgument(scanned.status())) return scanned.status();
