@@ -18,6 +18,9 @@
 // this: interop_otel_js). Needs tests/interop/node_modules: scripts/setup runs `npm ci` here.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -46,12 +49,15 @@ if (!depsInstalled) {
 // ---------------------------------------------------------------------------------------------
 // `weft serve` as a child process.
 
-// Starts `weft serve` with every listener on port 0 and resolves once it prints `weft: ready`,
-// with the address of each listener parsed from its `weft: listening <name> <host>:<port>` lines.
+// Starts `weft serve` (the default embedded store, in a fresh directory removed when the test
+// process exits) with every listener on port 0 and resolves once it prints `weft: ready`, with the
+// address of each listener parsed from its `weft: listening <name> <host>:<port>` lines.
 function startWeft(binary) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'weft-interop-'));
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const args = [
     'serve',
-    '--storage', 'memory',
+    '--data-dir', dataDir,
     '--otlp-grpc-addr', '127.0.0.1:0',
     '--otlp-http-addr', '127.0.0.1:0',
     '--zipkin-addr', '127.0.0.1:0',
