@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "api/request_tenant.h"
 #include "common/tenant.h"
 #include "otlp/json_codec.h"
 #include "otlp/proto_codec.h"
@@ -17,13 +18,6 @@ bool WantsProtobuf(const http::Request& request) {
   return accept && accept->find("application/protobuf") != std::string_view::npos;
 }
 
-absl::StatusOr<std::string> TenantOf(const http::Request& request) {
-  const auto header = request.headers.Get("X-Scope-OrgID");
-  if (!header) return std::string(storage::kDefaultTenant);
-  if (absl::Status s = ValidateTenantId(*header); !s.ok()) return s;
-  return std::string(*header);
-}
-
 void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Responder respond) {
   const std::string_view id_text = std::string_view(request.path).substr(kTracesPrefix.size());
   absl::StatusOr<TraceId> id = ParseTraceIdParam(id_text);
@@ -31,7 +25,7 @@ void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Respo
     respond(http::Response::Text(400, std::string(id.status().message())));
     return;
   }
-  absl::StatusOr<std::string> tenant = TenantOf(request);
+  absl::StatusOr<std::string> tenant = RequestTenant(request);
   if (!tenant.ok()) {
     respond(http::Response::Text(400, std::string(tenant.status().message())));
     return;

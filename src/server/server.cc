@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "api/jaeger_api.h"
 #include "api/tempo_api.h"
 #include "common/metrics.h"
 #include "http/http_server.h"
@@ -104,6 +105,7 @@ class ServerImpl final : public Server {
     otlp_http_.RegisterRoutes(otlp_http_server_);
     zipkin_.RegisterRoutes(zipkin_server_);
     api::RegisterTempoRoutes(tempo_server_, *store_);
+    api::RegisterJaegerRoutes(http_server_, *store_);
     http_server_.Route("GET", "/metrics", [this](http::Request&&, http::Responder respond) {
       http::Response response;
       response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -113,7 +115,8 @@ class ServerImpl final : public Server {
     http_server_.Route("GET", "/", [](http::Request&&, http::Responder respond) {
       respond(http::Response::Text(
           200,
-          "weft is running. The web UI is not built yet; read traces from the Tempo API "
+          "weft is running. The web UI is not built yet; read traces from the Jaeger API on this "
+          "port (/api/services, /api/traces?service=..., /api/traces/{id}) or the Tempo API "
           "(GET /api/traces/{id} on the tempo port); metrics at /metrics.\n"));
     });
 

@@ -1,0 +1,207 @@
+// Jaeger-compatible handlers (see jaeger_api.h): parse, ask the store, answer in Jaeger's envelope.
+#include "api/jaeger_api.h"
+
+#include <utility>
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "api/jaeger_json.h"
+#include "api/jaeger_search.h"
+#include "api/request_tenant.h"
+#include "api/tempo_api.h"
+#include "common/json_writer.h"
+#include "http/query_params.h"
+
+namespace weft::api {
+namespace {
+
+constexpr std::string_view kServicesPrefix = "/api/services/";
+constexpr std::string_view kOperationsSuffix = "/operations";
+constexpr std::string_view kTracesPrefix = "/api/traces/";
+
+// {"data":<data>,"total":N,"limit":0,"offset":0,"errors":null}; `write_data` writes <data>.
+template <typename WriteData>
+http::Response Envelope(size_t total, WriteData write_data) {
+  http::Response response;
+  response.content_type = "application/json";
+  {
+    JsonWriter w(response.body);
+    w.BeginObject().Key("data");
+    write_data(w);
+    w.UintField("total", total).UintField("limit", 0).UintField("offset", 0);
+    w.Key("errors").Null().EndObject();
+  }
+  return response;
+}
+
+http::Response Error(int status, std::string_view message) {
+  http::Response response;
+  response.status = status;
+  response.content_type = "application/json";
+  {
+    JsonWriter w(response.body);
+    w.BeginObject()
+        .Key("data")
+        .Null()
+        .UintField("total", 0)
+        .UintField("limit", 0)
+        .UintField("offset", 0);
+    w.Key("errors").BeginArray().BeginObject().IntField("code", status).StringField("msg", message);
+    w.EndObject().EndArray().EndObject();
+  }
+  return response;
+}
+
+http::Response Error(int status, const absl::Status& why) {
+  return Error(status, std::string(why.message()));
+}
+
+http::Response StoreError(const absl::Status& status) {
+  return Error(absl::IsInvalidArgument(status) ? 400 : 500, status);
+}
+
+std::string_view KindName(SpanKind kind) {
+  switch (kind) {
+    case SpanKind::kInternal:
+      return "internal";
+    case SpanKind::kServer:
+      return "server";
+    case SpanKind::kClient:
+      return "client";
+    case SpanKind::kProducer:
+      return "producer";
+    case SpanKind::kConsumer:
+      return "consumer";
+    default:
+      return "unspecified";
+  }
+}
+
+class JaegerHandlers {
+ public:
+  JaegerHandlers(storage::SpanStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  http::Response Services(const http::Request& request) {
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    absl::StatusOr<std::vector<std::string>> services = store_.Services(*tenant);
+    if (!services.ok()) return StoreError(services.status());
+    return Envelope(services->size(), [&](JsonWriter& w) {
+      w.BeginArray();
+      for (const std::string& s : *services) w.String(s);
+      w.EndArray();
+    });
+  }
+
+  // /api/services/{service}/operations: names only (Jaeger's legacy shape).
+  http::Response ServiceOperations(const http::Request& request) {
+    std::string_view path = request.path;
+    if (!path.ends_with(kOperationsSuffix) ||
+        path.size() <= kServicesPrefix.size() + kOperationsSuffix.size()) {
+      return Error(404, "not found");
+    }
+    std::string service(path.substr(
+        kServicesPrefix.size(), path.size() - kServicesPrefix.size() - kOperationsSuffix.size()));
+    absl::StatusOr<http::QueryParams> unescaped = http::QueryParams::Parse("s=" + service);
+    if (!unescaped.ok()) return Error(400, "bad percent escape in the service name");
+    service = *unescaped->Get("s");
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    absl::StatusOr<std::vector<storage::OperationName>> ops = store_.Operations(*tenant, service);
+    if (!ops.ok()) return StoreError(ops.status());
+    std::set<std::string> names;
+    for (const storage::OperationName& op : *ops) names.insert(op.name);
+    return Envelope(names.size(), [&](JsonWriter& w) {
+      w.BeginArray();
+      for (const std::string& n : names) w.String(n);
+      w.EndArray();
+    });
+  }
+
+  // /api/operations?service=S[&spanKind=K]: [{"name":…,"spanKind":…}].
+  http::Response Operations(const http::Request& request) {
+    absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
+    if (!params.ok()) return Error(400, params.status());
+    const std::optional<std::string> service = params->Get("service");
+    if (!service.has_value() || service->empty()) {
+      return Error(400, "parameter 'service' is required");
+    }
+    const std::string kind = params->Get("spanKind").value_or("");
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    absl::StatusOr<std::vector<storage::OperationName>> ops = store_.Operations(*tenant, *service);
+    if (!ops.ok()) return StoreError(ops.status());
+    std::vector<storage::OperationName> kept;
+    for (const storage::OperationName& op : *ops) {
+      if (kind.empty() || KindName(op.kind) == kind) kept.push_back(op);
+    }
+    return Envelope(kept.size(), [&](JsonWriter& w) {
+      w.BeginArray();
+      for (const storage::OperationName& op : kept) {
+        w.BeginObject().StringField("name", op.name).StringField("spanKind", KindName(op.kind));
+        w.EndObject();
+      }
+      w.EndArray();
+    });
+  }
+
+  http::Response Trace(const http::Request& request) {
+    absl::StatusOr<TraceId> id =
+        ParseTraceIdParam(std::string_view(request.path).substr(kTracesPrefix.size()));
+    if (!id.ok()) return Error(400, id.status());
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    absl::StatusOr<std::unique_ptr<SpanBatch>> trace = store_.GetTrace(*tenant, *id);
+    if (!trace.ok()) return StoreError(trace.status());
+    if ((*trace)->empty()) return Error(404, "trace not found");
+    return Envelope(1, [&](JsonWriter& w) {
+      w.BeginArray();
+      WriteJaegerTrace(*id, **trace, w);
+      w.EndArray();
+    });
+  }
+
+  http::Response Search(const http::Request& request) {
+    absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
+    if (!params.ok()) return Error(400, params.status());
+    absl::StatusOr<storage::FetchRequest> fetch = ParseJaegerSearch(*params, clock_.NowUnixNanos());
+    if (!fetch.ok()) return Error(400, fetch.status());
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    fetch->tenant = *tenant;
+    absl::StatusOr<storage::FetchResult> result = store_.Fetch(*fetch);
+    if (!result.ok()) return StoreError(result.status());
+    return Envelope(result->traces.size(), [&](JsonWriter& w) {
+      w.BeginArray();
+      for (const storage::TraceMatch& match : result->traces) {
+        WriteJaegerTrace(match.summary.trace_id, *match.spans, w);
+      }
+      w.EndArray();
+    });
+  }
+
+ private:
+  storage::SpanStore& store_;
+  const Clock& clock_;
+};
+
+}  // namespace
+
+void RegisterJaegerRoutes(http::HttpServer& server, storage::SpanStore& store, const Clock& clock) {
+  auto handlers = std::make_shared<JaegerHandlers>(store, clock);
+  auto route = [&](auto method) {
+    return [handlers, method](http::Request&& request, http::Responder respond) {
+      respond(((*handlers).*method)(request));
+    };
+  };
+  server.Route("GET", "/api/services", route(&JaegerHandlers::Services));
+  server.RoutePrefix("GET", std::string(kServicesPrefix),
+                     route(&JaegerHandlers::ServiceOperations));
+  server.Route("GET", "/api/operations", route(&JaegerHandlers::Operations));
+  server.Route("GET", "/api/traces", route(&JaegerHandlers::Search));
+  server.RoutePrefix("GET", std::string(kTracesPrefix), route(&JaegerHandlers::Trace));
+}
+
+}  // namespace weft::api
