@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/request_tenant.h"
+#include "api/tempo_search.h"
 #include "common/tenant.h"
+#include "http/query_params.h"
 #include "otlp/json_codec.h"
 #include "otlp/proto_codec.h"
 
@@ -51,6 +53,26 @@ void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Respo
   respond(std::move(response));
 }
 
+http::Response Search(storage::SpanFetcher& fetcher, const Clock& clock,
+                      const http::Request& request) {
+  absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
+  if (!params.ok()) return http::Response::Text(400, std::string(params.status().message()));
+  absl::StatusOr<TempoSearch> search = ParseTempoSearch(*params, clock.NowUnixNanos());
+  if (!search.ok()) return http::Response::Text(400, std::string(search.status().message()));
+  absl::StatusOr<std::string> tenant = RequestTenant(request);
+  if (!tenant.ok()) return http::Response::Text(400, std::string(tenant.status().message()));
+  search->fetch.tenant = *tenant;
+  absl::StatusOr<storage::FetchResult> result = fetcher.Fetch(search->fetch);
+  if (!result.ok()) {
+    return http::Response::Text(absl::IsInvalidArgument(result.status()) ? 400 : 500,
+                                std::string(result.status().message()));
+  }
+  http::Response response;
+  response.content_type = "application/json";
+  response.body = EncodeTempoSearchResponse(*search, *std::move(result));
+  return response;
+}
+
 }  // namespace
 
 absl::StatusOr<TraceId> ParseTraceIdParam(std::string_view text) {
@@ -66,11 +88,15 @@ absl::StatusOr<TraceId> ParseTraceIdParam(std::string_view text) {
   return *id;
 }
 
-void RegisterTempoRoutes(http::HttpServer& server, storage::TraceReader& reader) {
+void RegisterTempoRoutes(http::HttpServer& server, storage::SpanStore& store, const Clock& clock) {
   server.RoutePrefix("GET", std::string(kTracesPrefix),
-                     [&reader](http::Request&& request, http::Responder respond) {
-                       GetTrace(reader, std::move(request), std::move(respond));
+                     [&store](http::Request&& request, http::Responder respond) {
+                       GetTrace(store, std::move(request), std::move(respond));
                      });
+  server.Route("GET", "/api/search",
+               [&store, &clock](http::Request&& request, http::Responder respond) {
+                 respond(Search(store, clock, request));
+               });
   server.Route("GET", "/ready", [](http::Request&&, http::Responder respond) {
     respond(http::Response::Text(200, "ready"));
   });

@@ -91,3 +91,100 @@ TEST_F(TempoApiTest, ReadyAndEcho) {
 
 }  // namespace
 }  // namespace weft::api
+
+namespace weft::api {
+namespace {
+
+// /api/search: tags (logfmt), trace durations, limit, time range, the response shape.
+class TempoSearchTest : public ::testing::Test {
+ protected:
+  static constexpr uint64_t kBase = 1'700'000'000'000'000'000ULL;
+
+  void SetUp() override {
+    store_ = storage::NewMemoryStore();
+    RegisterTempoRoutes(server_, *store_, clock_);
+    port_ = *server_.Listen("127.0.0.1:0");
+    // Trace 1: checkout, 300 ms, a 500. Trace 2: cart, 20 ms. Trace 3: checkout, 40 ms.
+    Add("00000000000000000000000000000001", "checkout", "POST /pay", 300, 500, 0);
+    Add("00000000000000000000000000000002", "cart", "GET /cart", 20, 200, 1);
+    Add("00000000000000000000000000000003", "checkout", "GET /", 40, 200, 2);
+  }
+
+  void Add(const char* trace, const char* service, const char* name, uint64_t millis,
+           int64_t status_code, uint64_t offset_seconds) {
+    auto batch = std::make_unique<SpanBatch>();
+    const KeyValue resource_attrs[] = {{"service.name", AnyValue::String(service)}};
+    const uint32_t r =
+        batch->AddResource({batch->arena().CopyArray(Attributes(resource_attrs)), 0, ""});
+    const uint32_t s = batch->AddScope(r, {"t", "1", {}, 0, ""});
+    Span span;
+    span.trace_id = *TraceId::FromHex(trace);
+    span.span_id = *SpanId::FromHex("00000000000000aa");
+    span.name = name;
+    span.start_time_unix_nano = kBase + offset_seconds * 1'000'000'000;
+    span.end_time_unix_nano = span.start_time_unix_nano + millis * 1'000'000;
+    const KeyValue attrs[] = {{"http.status_code", AnyValue::Int(status_code)}};
+    span.attributes = batch->arena().CopyArray(Attributes(attrs));
+    span.scope_index = s;
+    batch->AddSpan(span);
+    store_->Write(storage::kDefaultTenant, std::move(batch),
+                  [](absl::Status status) { ASSERT_TRUE(status.ok()); });
+  }
+
+  // The trace ids (last hex digit) of a search, in order.
+  std::string Search(const std::string& query) {
+    const testing::HttpResult r = HttpRequest(port_, "GET", "/api/search?" + query);
+    if (r.status != 200) return "HTTP " + std::to_string(r.status) + ": " + r.body;
+    std::string ids;
+    for (size_t at = r.body.find("\"traceID\":\""); at != std::string::npos;
+         at = r.body.find("\"traceID\":\"", at + 1)) {
+      ids += r.body[at + 11 + 31];
+    }
+    return ids;
+  }
+
+  FakeClock clock_{kBase + 60'000'000'000};
+  std::unique_ptr<storage::SpanStore> store_;
+  http::HttpServer server_;
+  int port_ = 0;
+};
+
+TEST_F(TempoSearchTest, TagsDurationsAndLimit) {
+  EXPECT_EQ(Search(""), "321") << "newest first";
+  EXPECT_EQ(Search("tags=service.name%3Dcheckout"), "31");
+  EXPECT_EQ(Search("tags=http.status_code%3D500"), "1");
+  EXPECT_EQ(Search("tags=name%3D%22POST+%2Fpay%22+service.name%3Dcheckout"), "1");
+  EXPECT_EQ(Search("tags=service.name%3Dcheckout&minDuration=100ms"), "1");
+  EXPECT_EQ(Search("maxDuration=30ms"), "2");
+  EXPECT_EQ(Search("limit=1"), "3");
+  const uint64_t later = (kBase + 7200'000'000'000ULL) / 1'000'000'000;
+  EXPECT_EQ(Search("end=" + std::to_string(later)), "") << "the default start: an hour before";
+  EXPECT_EQ(Search("start=1&end=" + std::to_string(later)), "321");
+}
+
+TEST_F(TempoSearchTest, ResponseShape) {
+  const testing::HttpResult r =
+      HttpRequest(port_, "GET", "/api/search?tags=http.status_code%3D500");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(
+      r.body,
+      R"({"traces":[{"traceID":"00000000000000000000000000000001","rootServiceName":"checkout",)"
+      R"("rootTraceName":"POST /pay","startTimeUnixNano":"1700000000000000000","durationMs":300,)"
+      R"("spanSet":{"spans":[{"spanID":"00000000000000aa","name":"POST /pay",)"
+      R"("startTimeUnixNano":"1700000000000000000","durationNanos":"300000000",)"
+      R"("attributes":[{"key":"http.status_code","value":{"intValue":"500"}}]}],"matched":1},)"
+      R"("spanSets":[{"spans":[{"spanID":"00000000000000aa","name":"POST /pay",)"
+      R"("startTimeUnixNano":"1700000000000000000","durationNanos":"300000000",)"
+      R"("attributes":[{"key":"http.status_code","value":{"intValue":"500"}}]}],"matched":1}]}],)"
+      R"("metrics":{"inspectedTraces":1,"inspectedSpans":"3","inspectedBlocks":0,"skippedBlocks":0}})");
+}
+
+TEST_F(TempoSearchTest, BadParametersAre400) {
+  for (const char* bad : {"tags=noequals", "tags=a%3D%22open", "minDuration=soon", "limit=0",
+                          "limit=5000", "start=9&end=1", "q=%7B%7D", "spss=0", "start=x"}) {
+    EXPECT_EQ(Search(bad).substr(0, 8), "HTTP 400") << bad;
+  }
+}
+
+}  // namespace
+}  // namespace weft::api

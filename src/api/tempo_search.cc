@@ -1,0 +1,265 @@
+#include "api/tempo_search.h"
+
+#include <utility>
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/json_writer.h"
+#include "otlp/json_codec.h"
+
+namespace weft::api {
+namespace {
+
+using storage::AttributeScope;
+using storage::Condition;
+using storage::ConditionTree;
+using storage::Field;
+
+constexpr uint64_t kHourNanos = 3600ULL * 1'000'000'000;
+constexpr size_t kMaxTags = 64;
+
+absl::Status Bad(std::string_view param, std::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("parameter '", std::string(param), "' ", std::string(what)));
+}
+
+// logfmt: key=value pairs separated by spaces; values may be "double quoted" with \" escapes.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseLogfmt(
+    std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  skip_spaces();
+  while (i < text.size()) {
+    const size_t key_start = i;
+    while (i < text.size() && text[i] != '=' && text[i] != ' ') ++i;
+    if (i == key_start || i == text.size() || text[i] != '=') {
+      return Bad("tags", absl::StrCat("expects key=value pairs (logfmt), at \"",
+                                      std::string(text.substr(key_start, 40)), "\""));
+    }
+    std::string key(text.substr(key_start, i - key_start));
+    ++i;  // '='
+    std::string value;
+    if (i < text.size() && text[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          value.push_back(text[i + 1]);
+          i += 2;
+        } else if (text[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          value.push_back(text[i++]);
+        }
+      }
+      if (!closed) return Bad("tags", absl::StrCat("has an unterminated quote for \"", key, "\""));
+    } else {
+      const size_t value_start = i;
+      while (i < text.size() && text[i] != ' ') ++i;
+      value = std::string(text.substr(value_start, i - value_start));
+    }
+    pairs.emplace_back(std::move(key), std::move(value));
+    if (pairs.size() > kMaxTags) return Bad("tags", absl::StrCat("has more than ", kMaxTags));
+    skip_spaces();
+  }
+  return pairs;
+}
+
+ConditionTree Leaf(Condition c) { return ConditionTree::Leaf(std::move(c)); }
+
+absl::StatusOr<ConditionTree> TagCondition(const std::string& key, const std::string& value) {
+  Condition c;
+  if (key == "name") {
+    c.field = Field::kSpanName;
+    c.operand = value;
+    return Leaf(std::move(c));
+  }
+  if (key == "service.name") {
+    c.field = Field::kServiceName;
+    c.operand = value;
+    return Leaf(std::move(c));
+  }
+  if (key == "status.code") {
+    c.field = Field::kStatus;
+    StatusCode code;
+    if (value == "error" || value == "2") {
+      code = StatusCode::kError;
+    } else if (value == "ok" || value == "1") {
+      code = StatusCode::kOk;
+    } else if (value == "unset" || value == "0") {
+      code = StatusCode::kUnset;
+    } else {
+      return Bad("tags",
+                 absl::StrCat("status.code must be error, ok or unset, not \"", value, "\""));
+    }
+    c.operand = static_cast<int64_t>(code);
+    return Leaf(std::move(c));
+  }
+  std::vector<storage::Operand> operands = {value};
+  int64_t i = 0;
+  double d = 0;
+  if (absl::SimpleAtoi(value, &i)) {
+    operands.emplace_back(i);
+  } else if (absl::SimpleAtod(value, &d)) {
+    operands.emplace_back(d);
+  }
+  if (value == "true" || value == "false") operands.emplace_back(value == "true");
+  std::vector<ConditionTree> any;
+  for (storage::Operand& operand : operands) {
+    Condition a;
+    a.field = Field::kAttribute;
+    a.scope = AttributeScope::kSpanOrResource;
+    a.key = key;
+    a.operand = std::move(operand);
+    any.push_back(Leaf(std::move(a)));
+  }
+  return ConditionTree::Or(std::move(any));
+}
+
+absl::StatusOr<uint64_t> ParseSeconds(std::string_view param, const std::string& text) {
+  uint64_t seconds = 0;
+  if (!absl::SimpleAtoi(text, &seconds) || seconds > UINT64_MAX / 1'000'000'000) {
+    return Bad(param, absl::StrCat("is not unix seconds: \"", text, "\""));
+  }
+  return seconds * 1'000'000'000;
+}
+
+}  // namespace
+
+absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
+                                             uint64_t now_unix_nanos) {
+  if (params.Get("q").has_value()) {
+    return Bad("q", "(TraceQL) is not supported by this build yet; search with tags");
+  }
+  TempoSearch search;
+  storage::FetchRequest& request = search.fetch;
+  std::vector<ConditionTree> all;
+  if (const auto tags = params.Get("tags"); tags && !tags->empty()) {
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs = ParseLogfmt(*tags);
+    if (!pairs.ok()) return pairs.status();
+    for (const auto& [key, value] : *pairs) {
+      absl::StatusOr<ConditionTree> condition = TagCondition(key, value);
+      if (!condition.ok()) return condition.status();
+      all.push_back(*std::move(condition));
+    }
+  }
+  for (const auto& [param, bound] : {std::pair{"minDuration", &search.min_trace_duration_nanos},
+                                     std::pair{"maxDuration", &search.max_trace_duration_nanos}}) {
+    const std::optional<std::string> text = params.Get(param);
+    if (!text.has_value() || text->empty()) continue;
+    absl::Duration d;
+    if (!absl::ParseDuration(*text, &d) || d < absl::ZeroDuration()) {
+      return Bad(param, absl::StrCat("is not a duration like 100ms or 1.5s: \"", *text, "\""));
+    }
+    *bound = static_cast<uint64_t>(absl::ToInt64Nanoseconds(d));
+  }
+  request.filter = ConditionTree::And(std::move(all));
+
+  uint64_t end = now_unix_nanos;
+  if (const auto text = params.Get("end"); text && !text->empty()) {
+    absl::StatusOr<uint64_t> parsed = ParseSeconds("end", *text);
+    if (!parsed.ok()) return parsed.status();
+    end = *parsed;
+  }
+  uint64_t start = end > kHourNanos ? end - kHourNanos : 0;
+  if (const auto text = params.Get("start"); text && !text->empty()) {
+    absl::StatusOr<uint64_t> parsed = ParseSeconds("start", *text);
+    if (!parsed.ok()) return parsed.status();
+    start = *parsed;
+  }
+  if (start > end) return Bad("start", "is after 'end'");
+  request.start_unix_nanos = start;
+  request.end_unix_nanos = end;
+
+  if (const auto text = params.Get("limit"); text && !text->empty()) {
+    size_t limit = 0;
+    if (!absl::SimpleAtoi(*text, &limit) || limit == 0 || limit > kTempoMaxLimit) {
+      return Bad("limit", absl::StrCat("must be 1 to ", kTempoMaxLimit));
+    }
+    search.limit = limit;
+  }
+  // Duration bounds drop fetched traces afterwards: fetch more so that `limit` usually remain.
+  const bool filters_duration =
+      search.min_trace_duration_nanos > 0 || search.max_trace_duration_nanos < UINT64_MAX;
+  request.limit = filters_duration ? std::min(search.limit * 8, kTempoMaxLimit * 8) : search.limit;
+  request.spans_per_trace = 3;
+  if (const auto text = params.Get("spss"); text && !text->empty()) {
+    size_t spss = 0;
+    if (!absl::SimpleAtoi(*text, &spss) || spss == 0 || spss > 1000) {
+      return Bad("spss", "must be 1 to 1000");
+    }
+    request.spans_per_trace = spss;
+  }
+  return search;
+}
+
+std::string EncodeTempoSearchResponse(const TempoSearch& search, storage::FetchResult result) {
+  std::erase_if(result.traces, [&](const storage::TraceMatch& match) {
+    return match.summary.duration_nanos < search.min_trace_duration_nanos ||
+           match.summary.duration_nanos > search.max_trace_duration_nanos;
+  });
+  if (result.traces.size() > search.limit) result.traces.resize(search.limit);
+  std::string out;
+  {
+    JsonWriter w(out);
+    w.BeginObject().Key("traces").BeginArray();
+    for (const storage::TraceMatch& match : result.traces) {
+      const storage::TraceSummary& summary = match.summary;
+      w.BeginObject()
+          .StringField("traceID", summary.trace_id.ToHex())
+          .StringField("rootServiceName", summary.root_service.empty()
+                                              ? "<root span not yet received>"
+                                              : std::string_view(summary.root_service))
+          .StringField("rootTraceName", summary.root_span_name)
+          .Key("startTimeUnixNano")
+          .UintString(summary.start_unix_nanos)
+          .UintField("durationMs", summary.duration_nanos / 1'000'000);
+      auto write_span_set = [&] {
+        w.BeginObject().Key("spans").BeginArray();
+        for (const Span& span : match.spans->spans()) {
+          w.BeginObject()
+              .StringField("spanID", span.span_id.ToHex())
+              .StringField("name", span.name)
+              .Key("startTimeUnixNano")
+              .UintString(span.start_time_unix_nano)
+              .Key("durationNanos")
+              .UintString(span.duration_nanos());
+          w.Key("attributes");
+          otlp::WriteAttributesJson(span.attributes, w);
+          w.EndObject();
+        }
+        w.EndArray().UintField("matched", match.matched_spans).EndObject();
+      };
+      w.Key("spanSet");
+      write_span_set();
+      w.Key("spanSets").BeginArray();
+      write_span_set();
+      w.EndArray().EndObject();
+    }
+    w.EndArray();
+    w.Key("metrics")
+        .BeginObject()
+        .Key("inspectedTraces")
+        .Uint(result.traces.size())
+        .Key("inspectedSpans")
+        .UintString(result.inspected_spans)
+        .Key("inspectedBlocks")
+        .Uint(result.inspected_blocks)
+        .Key("skippedBlocks")
+        .Uint(result.skipped_blocks)
+        .EndObject();
+    w.EndObject();
+  }
+  return out;
+}
+
+}  // namespace weft::api
