@@ -14,6 +14,7 @@ int Run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("weft ") + Version());
   app.require_subcommand(1);
   int exit_code = 0;
+  AddCatalogCommands(app, &exit_code);
   AddLoadgenCommand(app, &exit_code);
   AddServeCommand(app, &exit_code);
   AddStoreCommand(app, &exit_code);

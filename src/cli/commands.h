@@ -9,6 +9,8 @@ class App;
 
 namespace weft::cli {
 
+// `services` and `operations`.
+void AddCatalogCommands(CLI::App& app, int* exit_code);
 void AddLoadgenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddStoreCommand(CLI::App& app, int* exit_code);

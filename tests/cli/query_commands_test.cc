@@ -1,0 +1,62 @@
+// The query subcommands against a real `weft serve`: `weft services`, `weft operations`, and the
+// error a person sees when no server answers.
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "http_client.h"
+#include "subprocess.h"
+
+namespace weft {
+namespace {
+
+using ::testing::HasSubstr;
+using weft::testing::HttpRequest;
+using weft::testing::RunCommand;
+using weft::testing::ServerProcess;
+
+constexpr const char* kTrace = R"({"resourceSpans":[
+ {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"frontend"}}]},
+  "scopeSpans":[{"scope":{"name":"t"},"spans":[
+   {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /checkout",
+    "kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000120000000"},
+   {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175",
+    "parentSpanId":"eee19b7ec3c1b174","name":"SELECT cart","kind":3,
+    "startTimeUnixNano":"1700000000010000000","endTimeUnixNano":"1700000000030000000"}]}]},
+ {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"payment"}}]},
+  "scopeSpans":[{"scope":{"name":"t"},"spans":[
+   {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b176",
+    "parentSpanId":"eee19b7ec3c1b174","name":"charge","kind":2,"status":{"code":2},
+    "startTimeUnixNano":"1700000000040000000","endTimeUnixNano":"1700000000110000000"}]}]}]})";
+
+class QueryCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.ready()) << server_.output();
+    const auto posted = HttpRequest(server_.port("otlp-http"), "POST", "/v1/traces",
+                                    {{"Content-Type", "application/json"}}, kTrace);
+    ASSERT_EQ(posted.status, 200) << posted.body;
+  }
+  std::string Server() const { return "127.0.0.1:" + std::to_string(server_.port("http")); }
+
+  ServerProcess server_{WEFT_BINARY};
+};
+
+TEST_F(QueryCommandsTest, ServicesAndOperations) {
+  auto services = RunCommand({WEFT_BINARY, "services", "--server", Server()});
+  EXPECT_EQ(services.exit_code, 0) << services.output;
+  EXPECT_EQ(services.output, "frontend\npayment\n");
+  auto operations = RunCommand({WEFT_BINARY, "operations", "frontend", "--server", Server()});
+  EXPECT_EQ(operations.exit_code, 0) << operations.output;
+  EXPECT_EQ(operations.output, "server       GET /checkout\nclient       SELECT cart\n");
+}
+
+TEST(QueryCommandsNoServerTest, SaysWhatToDo) {
+  auto r = RunCommand({WEFT_BINARY, "services", "--server", "127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("no weft server answers at 127.0.0.1:1"));
+  EXPECT_THAT(r.output, HasSubstr("weft serve"));
+}
+
+}  // namespace
+}  // namespace weft
