@@ -13,6 +13,7 @@
 #include "api/tempo_api.h"
 #include "common/json_writer.h"
 #include "http/query_params.h"
+#include "otlp/proto_codec.h"
 
 namespace weft::api {
 namespace {
@@ -156,6 +157,14 @@ class JaegerHandlers {
     absl::StatusOr<std::unique_ptr<SpanBatch>> trace = store_.GetTrace(*tenant, *id);
     if (!trace.ok()) return StoreError(trace.status());
     if ((*trace)->empty()) return Error(404, "trace not found");
+    // OTLP protobuf for clients that ask for it (`weft trace`; Tempo's convention).
+    if (const auto accept = request.headers.Get("Accept");
+        accept && accept->find("application/protobuf") != std::string_view::npos) {
+      http::Response response;
+      response.content_type = "application/protobuf";
+      otlp::EncodeExportRequest(**trace, response.body);
+      return response;
+    }
     return Envelope(1, [&](JsonWriter& w) {
       w.BeginArray();
       WriteJaegerTrace(*id, **trace, w);

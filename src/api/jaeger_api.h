@@ -3,7 +3,8 @@
 //   GET /api/services                         service names
 //   GET /api/services/{service}/operations    operation names of a service
 //   GET /api/operations?service=S[&spanKind=K] operations with their span kind
-//   GET /api/traces/{id}                      one trace (404 when unknown)
+//   GET /api/traces/{id}                      one trace (404 when unknown); OTLP protobuf with
+//                                             `Accept: application/protobuf`
 //   GET /api/traces?service=S[&operation=O][&tags={"k":"v"} | &tags=k:v ...][&minDuration=100ms]
 //        [&maxDuration=2s][&start=µs][&end=µs][&lookback=1h][&limit=20]
 // Every answer has Jaeger's envelope {"data":…,"total":…,"limit":0,"offset":0,"errors":…}; bad
