@@ -18,6 +18,7 @@ int Run(int argc, char** argv) {
   AddLoadgenCommand(app, &exit_code);
   AddServeCommand(app, &exit_code);
   AddStoreCommand(app, &exit_code);
+  AddTraceCommand(app, &exit_code);
   AddTraceparentCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -14,6 +14,7 @@ void AddCatalogCommands(CLI::App& app, int* exit_code);
 void AddLoadgenCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddStoreCommand(CLI::App& app, int* exit_code);
+void AddTraceCommand(CLI::App& app, int* exit_code);
 void AddTraceparentCommand(CLI::App& app, int* exit_code);
 
 }  // namespace weft::cli

@@ -5,8 +5,10 @@
 
 namespace weft::cli {
 
-absl::StatusOr<std::string> GetFromServer(const std::string& server, const std::string& target) {
+absl::StatusOr<std::string> GetFromServer(const std::string& server, const std::string& target,
+                                          const std::string& accept) {
   http::ClientRequest request;
+  if (!accept.empty()) request.headers.emplace_back("Accept", accept);
   request.host_port = server;
   request.target = target;
   request.timeout = std::chrono::seconds(30);

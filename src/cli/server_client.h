@@ -15,7 +15,9 @@ inline constexpr const char* kDefaultServer = "127.0.0.1:16686";
 // The body of a 200 answer to `GET target` on `server` (host:port). Errors: Unavailable when no
 // server answers, NotFound for a 404, InvalidArgument / Internal with the server's own message
 // for other answers.
-absl::StatusOr<std::string> GetFromServer(const std::string& server, const std::string& target);
+// `accept` sets the Accept header when not empty.
+absl::StatusOr<std::string> GetFromServer(const std::string& server, const std::string& target,
+                                          const std::string& accept = "");
 
 // Percent-encodes `text` for a URL path segment or query value.
 std::string UrlEncode(std::string_view text);

@@ -105,8 +105,16 @@ struct IdHash {
     uint64_t a = 0, b = 0;
     std::memcpy(&a, id.bytes().data(), 8);
     if constexpr (N >= 16) std::memcpy(&b, id.bytes().data() + 8, 8);
-    // Ids are random already; one multiply mixes the halves for non-random test ids.
-    return static_cast<size_t>((a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL);
+    // Random ids would need little mixing, but clients send sequential or mostly-zero ids too
+    // (000…01, 000…02): without a full avalanche their hashes share their low bits and a hash
+    // map degrades to a list. Combine the halves, then murmur3's fmix64 finalizer.
+    uint64_t x = a ^ ((b << 32) | (b >> 32)) * 0x9e3779b97f4a7c15ULL;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return static_cast<size_t>(x);
   }
 };
 

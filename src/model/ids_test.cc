@@ -1,5 +1,6 @@
 #include "model/ids.h"
 
+#include <cstdio>
 #include <set>
 #include <unordered_set>
 
@@ -85,6 +86,28 @@ TEST(IdsTest, OrderingAndHashing) {
   EXPECT_NE(IdHash()(a), IdHash()(b));
   EXPECT_EQ(a.High64(), 0u);
   EXPECT_EQ(TraceId::FromHex("ff000000000000000000000000000000")->High64(), 0xff00000000000000ULL);
+}
+
+}  // namespace
+}  // namespace weft
+
+namespace weft {
+namespace {
+
+// Sequential and mostly-zero ids (what test clients and some SDKs send) must still spread over
+// a hash table's buckets: a weak hash made a 100k-span chain take 37 s to assemble.
+TEST(IdHashTest, SequentialIdsSpreadOverLowBits) {
+  std::set<size_t> trace_buckets, span_buckets;
+  for (uint64_t i = 1; i <= 4096; ++i) {
+    char hex[33];
+    std::snprintf(hex, sizeof(hex), "%032llx", static_cast<unsigned long long>(i));
+    trace_buckets.insert(IdHash()(*TraceId::FromHex(hex)) & 4095);
+    std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(i << 40));
+    span_buckets.insert(IdHash()(*SpanId::FromHex(hex)) & 4095);
+  }
+  // A random function fills about 63% of 4096 buckets with 4096 keys.
+  EXPECT_GT(trace_buckets.size(), 2400u);
+  EXPECT_GT(span_buckets.size(), 2400u);
 }
 
 }  // namespace

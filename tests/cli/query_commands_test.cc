@@ -60,3 +60,35 @@ TEST(QueryCommandsNoServerTest, SaysWhatToDo) {
 
 }  // namespace
 }  // namespace weft
+
+namespace weft {
+namespace {
+
+TEST_F(QueryCommandsTest, TraceWaterfallJsonAndUnknown) {
+  auto r = RunCommand({WEFT_BINARY, "trace", "5b8efff798038103d269b633813fc60c", "--server",
+                       Server(), "--width", "80", "--color", "never"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output,
+            "trace 5b8efff798038103d269b633813fc60c  frontend: GET /checkout\n"
+            "start 2023-11-14T22:13:20.000Z  duration 120.0ms  spans 3  services 2  depth 2  "
+            "errors 1\n"
+            "\n"
+            "*frontend GET /checkout          ===================================    120.0ms\n"
+            "  *frontend SELECT cart            ======                                20.0ms\n"
+            "  *payment charge                           !!!!!!!!!!!!!!!!!!!!         70.0ms\n"
+            "\n"
+            "* on the critical path\n");
+
+  auto json = RunCommand(
+      {WEFT_BINARY, "trace", "5b8efff798038103d269b633813fc60c", "--server", Server(), "--json"});
+  EXPECT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_THAT(json.output, HasSubstr(R"("spanId":"eee19b7ec3c1b176")"));
+
+  auto unknown =
+      RunCommand({WEFT_BINARY, "trace", "0af7651916cd43dd8448eb211c80319c", "--server", Server()});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.output, HasSubstr("trace 0af7651916cd43dd8448eb211c80319c not found"));
+}
+
+}  // namespace
+}  // namespace weft
