@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
+#include "api/search_params.h"
 #include "common/json_writer.h"
 #include "otlp/json_codec.h"
 
@@ -22,11 +21,6 @@ using storage::Field;
 constexpr uint64_t kHourNanos = 3600ULL * 1'000'000'000;
 constexpr size_t kMaxTags = 64;
 
-absl::Status Bad(std::string_view param, std::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("parameter '", std::string(param), "' ", std::string(what)));
-}
-
 // logfmt: key=value pairs separated by spaces; values may be "double quoted" with \" escapes.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseLogfmt(
     std::string_view text) {
@@ -40,8 +34,8 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseLogfmt(
     const size_t key_start = i;
     while (i < text.size() && text[i] != '=' && text[i] != ' ') ++i;
     if (i == key_start || i == text.size() || text[i] != '=') {
-      return Bad("tags", absl::StrCat("expects key=value pairs (logfmt), at \"",
-                                      std::string(text.substr(key_start, 40)), "\""));
+      return BadParam("tags", absl::StrCat("expects key=value pairs (logfmt), at \"",
+                                           std::string(text.substr(key_start, 40)), "\""));
     }
     std::string key(text.substr(key_start, i - key_start));
     ++i;  // '='
@@ -61,14 +55,15 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseLogfmt(
           value.push_back(text[i++]);
         }
       }
-      if (!closed) return Bad("tags", absl::StrCat("has an unterminated quote for \"", key, "\""));
+      if (!closed)
+        return BadParam("tags", absl::StrCat("has an unterminated quote for \"", key, "\""));
     } else {
       const size_t value_start = i;
       while (i < text.size() && text[i] != ' ') ++i;
       value = std::string(text.substr(value_start, i - value_start));
     }
     pairs.emplace_back(std::move(key), std::move(value));
-    if (pairs.size() > kMaxTags) return Bad("tags", absl::StrCat("has more than ", kMaxTags));
+    if (pairs.size() > kMaxTags) return BadParam("tags", absl::StrCat("has more than ", kMaxTags));
     skip_spaces();
   }
   return pairs;
@@ -98,39 +93,13 @@ absl::StatusOr<ConditionTree> TagCondition(const std::string& key, const std::st
     } else if (value == "unset" || value == "0") {
       code = StatusCode::kUnset;
     } else {
-      return Bad("tags",
-                 absl::StrCat("status.code must be error, ok or unset, not \"", value, "\""));
+      return BadParam("tags",
+                      absl::StrCat("status.code must be error, ok or unset, not \"", value, "\""));
     }
     c.operand = static_cast<int64_t>(code);
     return Leaf(std::move(c));
   }
-  std::vector<storage::Operand> operands = {value};
-  int64_t i = 0;
-  double d = 0;
-  if (absl::SimpleAtoi(value, &i)) {
-    operands.emplace_back(i);
-  } else if (absl::SimpleAtod(value, &d)) {
-    operands.emplace_back(d);
-  }
-  if (value == "true" || value == "false") operands.emplace_back(value == "true");
-  std::vector<ConditionTree> any;
-  for (storage::Operand& operand : operands) {
-    Condition a;
-    a.field = Field::kAttribute;
-    a.scope = AttributeScope::kSpanOrResource;
-    a.key = key;
-    a.operand = std::move(operand);
-    any.push_back(Leaf(std::move(a)));
-  }
-  return ConditionTree::Or(std::move(any));
-}
-
-absl::StatusOr<uint64_t> ParseSeconds(std::string_view param, const std::string& text) {
-  uint64_t seconds = 0;
-  if (!absl::SimpleAtoi(text, &seconds) || seconds > UINT64_MAX / 1'000'000'000) {
-    return Bad(param, absl::StrCat("is not unix seconds: \"", text, "\""));
-  }
-  return seconds * 1'000'000'000;
+  return TextValueCondition(key, value, {AttributeScope::kSpanOrResource});
 }
 
 }  // namespace
@@ -138,7 +107,7 @@ absl::StatusOr<uint64_t> ParseSeconds(std::string_view param, const std::string&
 absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
                                              uint64_t now_unix_nanos) {
   if (params.Get("q").has_value()) {
-    return Bad("q", "(TraceQL) is not supported by this build yet; search with tags");
+    return BadParam("q", "(TraceQL) is not supported by this build yet; search with tags");
   }
   TempoSearch search;
   storage::FetchRequest& request = search.fetch;
@@ -152,53 +121,33 @@ absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
       all.push_back(*std::move(condition));
     }
   }
-  for (const auto& [param, bound] : {std::pair{"minDuration", &search.min_trace_duration_nanos},
-                                     std::pair{"maxDuration", &search.max_trace_duration_nanos}}) {
-    const std::optional<std::string> text = params.Get(param);
-    if (!text.has_value() || text->empty()) continue;
-    absl::Duration d;
-    if (!absl::ParseDuration(*text, &d) || d < absl::ZeroDuration()) {
-      return Bad(param, absl::StrCat("is not a duration like 100ms or 1.5s: \"", *text, "\""));
-    }
-    *bound = static_cast<uint64_t>(absl::ToInt64Nanoseconds(d));
-  }
+  absl::StatusOr<uint64_t> min_duration = DurationParam(params, "minDuration", 0);
+  if (!min_duration.ok()) return min_duration.status();
+  absl::StatusOr<uint64_t> max_duration = DurationParam(params, "maxDuration", UINT64_MAX);
+  if (!max_duration.ok()) return max_duration.status();
+  search.min_trace_duration_nanos = *min_duration;
+  search.max_trace_duration_nanos = *max_duration;
   request.filter = ConditionTree::And(std::move(all));
 
-  uint64_t end = now_unix_nanos;
-  if (const auto text = params.Get("end"); text && !text->empty()) {
-    absl::StatusOr<uint64_t> parsed = ParseSeconds("end", *text);
-    if (!parsed.ok()) return parsed.status();
-    end = *parsed;
-  }
-  uint64_t start = end > kHourNanos ? end - kHourNanos : 0;
-  if (const auto text = params.Get("start"); text && !text->empty()) {
-    absl::StatusOr<uint64_t> parsed = ParseSeconds("start", *text);
-    if (!parsed.ok()) return parsed.status();
-    start = *parsed;
-  }
-  if (start > end) return Bad("start", "is after 'end'");
-  request.start_unix_nanos = start;
-  request.end_unix_nanos = end;
-
-  if (const auto text = params.Get("limit"); text && !text->empty()) {
-    size_t limit = 0;
-    if (!absl::SimpleAtoi(*text, &limit) || limit == 0 || limit > kTempoMaxLimit) {
-      return Bad("limit", absl::StrCat("must be 1 to ", kTempoMaxLimit));
-    }
-    search.limit = limit;
-  }
+  // Times in unix seconds.
+  absl::StatusOr<uint64_t> end = UnixTimeParam(params, "end", 1'000'000'000, now_unix_nanos);
+  if (!end.ok()) return end.status();
+  absl::StatusOr<uint64_t> start =
+      UnixTimeParam(params, "start", 1'000'000'000, *end > kHourNanos ? *end - kHourNanos : 0);
+  if (!start.ok()) return start.status();
+  if (*start > *end) return BadParam("start", "is after 'end'");
+  request.start_unix_nanos = *start;
+  request.end_unix_nanos = *end;
+  absl::StatusOr<size_t> limit = CountParam(params, "limit", kTempoDefaultLimit, kTempoMaxLimit);
+  if (!limit.ok()) return limit.status();
+  search.limit = *limit;
   // Duration bounds drop fetched traces afterwards: fetch more so that `limit` usually remain.
   const bool filters_duration =
       search.min_trace_duration_nanos > 0 || search.max_trace_duration_nanos < UINT64_MAX;
   request.limit = filters_duration ? std::min(search.limit * 8, kTempoMaxLimit * 8) : search.limit;
-  request.spans_per_trace = 3;
-  if (const auto text = params.Get("spss"); text && !text->empty()) {
-    size_t spss = 0;
-    if (!absl::SimpleAtoi(*text, &spss) || spss == 0 || spss > 1000) {
-      return Bad("spss", "must be 1 to 1000");
-    }
-    request.spans_per_trace = spss;
-  }
+  absl::StatusOr<size_t> spss = CountParam(params, "spss", 3, 1000);
+  if (!spss.ok()) return spss.status();
+  request.spans_per_trace = *spss;
   return search;
 }
 

@@ -169,7 +169,8 @@ TEST(MemoryStoreFetchTest, ConcurrentFetchesWhileWritingAndEvicting) {
   std::atomic<uint64_t> traces_seen{0};
   for (int f = 0; f < 2; ++f) {
     fetchers.emplace_back([&] {
-      while (writing.load()) {
+      // At least one pass after the writer finishes, however the threads are scheduled.
+      do {
         FetchRequest request;
         request.limit = 50;
         request.whole_traces = true;
@@ -186,7 +187,7 @@ TEST(MemoryStoreFetchTest, ConcurrentFetchesWhileWritingAndEvicting) {
           }
         }
         traces_seen += result.traces.size();
-      }
+      } while (writing.load());
     });
   }
   writer.join();

@@ -232,7 +232,8 @@ TEST(MemoryStoreTest, ConcurrentWritersAndReaders) {
   for (int r = 0; r < kReaders; ++r) {
     threads.emplace_back([&, r] {
       const std::string tenant = "tenant-" + std::to_string(r % 2);
-      while (!writers_done.load()) {
+      // At least one pass after the writers finish, however the threads are scheduled.
+      do {
         for (uint8_t i = 0; i < 16; ++i) {
           std::unique_ptr<SpanBatch> trace = Read(*store, tenant, MakeTraceId(i));
           for (const Span& span : trace->spans()) {
@@ -242,7 +243,7 @@ TEST(MemoryStoreTest, ConcurrentWritersAndReaders) {
           spans_read += trace->size();
         }
         GetMemoryStoreStats(*store);
-      }
+      } while (!writers_done.load());
     });
   }
   for (int w = 0; w < kWriters; ++w) threads[w].join();

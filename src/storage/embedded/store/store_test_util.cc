@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -11,7 +13,9 @@
 namespace weft::storage::embedded::testing {
 
 std::string FreshDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "weft-store-" + name;
+  // The pid keeps concurrent runs of a test binary out of each other's directories.
+  const std::string dir =
+      ::testing::TempDir() + "weft-store-" + std::to_string(::getpid()) + "-" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -1,0 +1,38 @@
+// What the search endpoints (Jaeger's /api/traces, Tempo's /api/search) read from a query string
+// in the same way: Go-syntax durations, integer unix times, bounded counts, and tag conditions
+// whose value is text that may spell a number or a bool. Errors are InvalidArgument
+// "parameter 'x' …". Thread rule: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "http/query_params.h"
+#include "storage/span_fetcher.h"
+
+namespace weft::api {
+
+absl::Status BadParam(std::string_view param, std::string_view what);
+
+// A Go-syntax duration (`100ms`, `1.5s`, `2h`), in nanoseconds; `fallback` when absent or empty.
+absl::StatusOr<uint64_t> DurationParam(const http::QueryParams& params, std::string_view name,
+                                       uint64_t fallback);
+
+// A unix time as an integer count of `unit_nanos` (1'000 for microseconds, 1'000'000'000 for
+// seconds), in nanoseconds; `fallback` when absent or empty.
+absl::StatusOr<uint64_t> UnixTimeParam(const http::QueryParams& params, std::string_view name,
+                                       uint64_t unit_nanos, uint64_t fallback);
+
+// An integer in [1, max]; `fallback` when absent or empty.
+absl::StatusOr<size_t> CountParam(const http::QueryParams& params, std::string_view name,
+                                  size_t fallback, size_t max);
+
+// `key` = `value` in any of `scopes`: the attribute equals the text, or the integer, float or
+// bool the text spells (tags arrive as text; attributes keep their types).
+storage::ConditionTree TextValueCondition(const std::string& key, const std::string& value,
+                                          std::initializer_list<storage::AttributeScope> scopes);
+
+}  // namespace weft::api
