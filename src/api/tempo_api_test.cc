@@ -162,6 +162,15 @@ TEST_F(TempoSearchTest, TagsDurationsAndLimit) {
   EXPECT_EQ(Search("start=1&end=" + std::to_string(later)), "321");
 }
 
+TEST_F(TempoSearchTest, TraceQLFilters) {
+  EXPECT_EQ(Search("q=%7B%7D"), "321");
+  EXPECT_EQ(Search("q=%7B+resource.service.name+%3D+%22checkout%22+%7D"), "31");
+  EXPECT_EQ(Search("q=%7B+span.http.status_code+%3E%3D+500+%26%26+duration+%3E+100ms+%7D"), "1");
+  const testing::HttpResult r = HttpRequest(port_, "GET", "/api/search?q=%7B+.a+%3D+%7D");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("parameter 'q' 1:"));
+}
+
 TEST_F(TempoSearchTest, ResponseShape) {
   const testing::HttpResult r =
       HttpRequest(port_, "GET", "/api/search?tags=http.status_code%3D500");
@@ -180,8 +189,9 @@ TEST_F(TempoSearchTest, ResponseShape) {
 }
 
 TEST_F(TempoSearchTest, BadParametersAre400) {
-  for (const char* bad : {"tags=noequals", "tags=a%3D%22open", "minDuration=soon", "limit=0",
-                          "limit=5000", "start=9&end=1", "q=%7B%7D", "spss=0", "start=x"}) {
+  for (const char* bad :
+       {"tags=noequals", "tags=a%3D%22open", "minDuration=soon", "limit=0", "limit=5000",
+        "start=9&end=1", "q=%7B", "spss=0", "start=x", "q=%7B%7D+%3E%3E+%7B%7D"}) {
     EXPECT_EQ(Search(bad).substr(0, 8), "HTTP 400") << bad;
   }
 }

@@ -9,6 +9,8 @@
 #include "api/search_params.h"
 #include "common/json_writer.h"
 #include "otlp/json_codec.h"
+#include "query/traceql/parser.h"
+#include "query/traceql/pushdown.h"
 
 namespace weft::api {
 namespace {
@@ -106,12 +108,17 @@ absl::StatusOr<ConditionTree> TagCondition(const std::string& key, const std::st
 
 absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
                                              uint64_t now_unix_nanos) {
-  if (params.Get("q").has_value()) {
-    return BadParam("q", "(TraceQL) is not supported by this build yet; search with tags");
-  }
   TempoSearch search;
   storage::FetchRequest& request = search.fetch;
   std::vector<ConditionTree> all;
+  if (const auto q = params.Get("q"); q.has_value()) {
+    // TraceQL: a single { … } filter over span fields and attributes, pushed down to the store.
+    absl::StatusOr<query::traceql::Query> parsed = query::traceql::Parse(*q);
+    if (!parsed.ok()) return BadParam("q", std::string(parsed.status().message()));
+    absl::StatusOr<ConditionTree> filter = query::traceql::PushDownSpansetFilter(*parsed);
+    if (!filter.ok()) return BadParam("q", std::string(filter.status().message()));
+    all.push_back(*std::move(filter));
+  }
   if (const auto tags = params.Get("tags"); tags && !tags->empty()) {
     absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs = ParseLogfmt(*tags);
     if (!pairs.ok()) return pairs.status();

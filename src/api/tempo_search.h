@@ -1,4 +1,4 @@
-// Tempo's `GET /api/search` without TraceQL (`tags`, `minDuration`, `maxDuration`, `limit`,
+// Tempo's `GET /api/search` (`q` TraceQL, `tags`, `minDuration`, `maxDuration`, `limit`,
 // `start`, `end`, `spss`) as a storage FetchRequest, and the search response in Tempo's JSON
 // shape ({"traces":[{traceID, rootServiceName, rootTraceName, startTimeUnixNano, durationMs,
 // spanSet, spanSets}], "metrics":{…}}), so Grafana's Tempo data source lists results.
@@ -6,7 +6,9 @@
 // logfmt (`service.name=cart http.status_code=500 name="GET /"`): `name` is the span name,
 // `status.code` the status (error / ok / unset), `service.name` the resource's; any other key
 // matches a span attribute, else the resource attribute, equal to the text or to the number /
-// bool it spells. Thread rule: pure functions.
+// bool it spells. `q` takes TraceQL queries that are one `{ … }` filter over span fields and
+// attributes (query/traceql/pushdown.h); others are a 400 naming what is not supported yet.
+// Thread rule: pure functions.
 #pragma once
 
 #include <cstdint>

@@ -16,6 +16,7 @@ int Run(int argc, char** argv) {
   int exit_code = 0;
   AddCatalogCommands(app, &exit_code);
   AddLoadgenCommand(app, &exit_code);
+  AddSearchCommand(app, &exit_code);
   AddServeCommand(app, &exit_code);
   AddStoreCommand(app, &exit_code);
   AddTraceCommand(app, &exit_code);

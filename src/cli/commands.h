@@ -12,6 +12,7 @@ namespace weft::cli {
 // `services` and `operations`.
 void AddCatalogCommands(CLI::App& app, int* exit_code);
 void AddLoadgenCommand(CLI::App& app, int* exit_code);
+void AddSearchCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddStoreCommand(CLI::App& app, int* exit_code);
 void AddTraceCommand(CLI::App& app, int* exit_code);

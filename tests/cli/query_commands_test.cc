@@ -92,3 +92,30 @@ TEST_F(QueryCommandsTest, TraceWaterfallJsonAndUnknown) {
 
 }  // namespace
 }  // namespace weft
+
+namespace weft {
+namespace {
+
+TEST_F(QueryCommandsTest, SearchWithTraceQL) {
+  const std::string tempo = "127.0.0.1:" + std::to_string(server_.port("tempo"));
+  // The test trace is from 2023: look back far enough.
+  auto r = RunCommand({WEFT_BINARY, "search",
+                       R"({ resource.service.name = "payment" && status = error })", "--tempo",
+                       tempo, "--since", "100000h"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("5b8efff798038103d269b633813fc60c  2023-11-14 22:13:20  "
+                                  "     120ms  frontend: GET /checkout"));
+  EXPECT_THAT(r.output, HasSubstr("1 trace\n"));
+
+  auto none = RunCommand(
+      {WEFT_BINARY, "search", R"({ name = "nothing" })", "--tempo", tempo, "--since", "100000h"});
+  EXPECT_EQ(none.exit_code, 0) << none.output;
+  EXPECT_THAT(none.output, HasSubstr("0 traces\n"));
+
+  auto bad = RunCommand({WEFT_BINARY, "search", "{ .a = }", "--tempo", tempo});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.output, HasSubstr("1:"));
+}
+
+}  // namespace
+}  // namespace weft
