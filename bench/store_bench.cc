@@ -9,6 +9,8 @@
 //   BM_AttributeEqualityScan: Fetch `span.enduser.id = "<a user>"` over every span, up to 1000
 //     traces: the effective rate (stored spans / elapsed, what a user sees) and the evaluated
 //     rate (spans whose column values were compared / elapsed).
+//   BM_TraceQLStatusCodeAndDuration: `{ span.http.status_code = 500 && duration > 1s }` parsed,
+//     pushed down and fetched (newest 20) over every span.
 //   BM_RestartReplay: a store whose WAL holds STORE_BENCH_WAL_MB (default 1024) MB on disk and no
 //     blocks: the time EmbeddedStore::Open takes to replay it and be ready to serve.
 //
@@ -27,6 +29,8 @@
 #include "benchmark/benchmark.h"
 #include "model/trace_generator.h"
 #include "otlp/batch_payload.h"
+#include "query/traceql/parser.h"
+#include "query/traceql/pushdown.h"
 #include "storage/embedded/store/data_dir.h"
 #include "storage/embedded/store/embedded_store.h"
 #include "storage/embedded/wal/wal.h"
@@ -221,6 +225,38 @@ void BM_AttributeEqualityScan(benchmark::State& state) {
   state.counters["traces_found"] = static_cast<double>(found);
 }
 BENCHMARK(BM_AttributeEqualityScan)->Iterations(10)->Unit(benchmark::kMillisecond);
+
+// TraceQL through the push-down path (parse, translate, Fetch): the query issue's figure.
+void BM_TraceQLStatusCodeAndDuration(benchmark::State& state) {
+  DataSet& data = Data();
+  absl::StatusOr<weft::query::traceql::Query> query =
+      weft::query::traceql::Parse("{ span.http.status_code = 500 && duration > 1s }");
+  if (!query.ok()) std::abort();
+  std::vector<double> micros;
+  size_t found = 0;
+  uint64_t inspected = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    absl::StatusOr<ConditionTree> filter = weft::query::traceql::PushDownSpansetFilter(*query);
+    if (!filter.ok()) std::abort();
+    FetchRequest request;
+    request.tenant = std::string(kTenant);
+    request.filter = *std::move(filter);
+    absl::StatusOr<FetchResult> result = data.store->Fetch(request);
+    const double elapsed = SecondsSince(t0);
+    seconds += elapsed;
+    micros.push_back(elapsed * 1e6);
+    if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
+    found = result.ok() ? result->traces.size() : 0;
+    inspected += result.ok() ? result->inspected_spans : 0;
+  }
+  state.counters["p50_us"] = Percentile(micros, 0.50);
+  state.counters["p99_us"] = Percentile(micros, 0.99);
+  state.counters["traces_found"] = static_cast<double>(found);
+  state.counters["evaluated_spans/s"] = static_cast<double>(inspected) / seconds;
+}
+BENCHMARK(BM_TraceQLStatusCodeAndDuration)->Iterations(30)->Unit(benchmark::kMillisecond);
 
 void BM_RestartReplay(benchmark::State& state) {
   const uint64_t wal_bytes = EnvOr("STORE_BENCH_WAL_MB", 1024) << 20;
