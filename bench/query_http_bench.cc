@@ -2,7 +2,8 @@
 // store) holding QUERY_BENCH_SPANS (default 10 million) realistic spans over one hour, asked by
 // http::Fetch (a new connection per request, so connection setup is included) for random stored
 // traces on the Jaeger API, as OTLP protobuf (what `weft trace` reads) and as Jaeger JSON (what
-// Grafana's Jaeger data source reads). Reports p50 / p99 in microseconds.
+// Grafana's Jaeger data source reads), and a structural TraceQL search on Tempo's API. Reports
+// p50 / p99 in microseconds.
 // Run: build/bench/query_http_bench; WEFT_BENCH_DIR chooses the directory (default /tmp).
 #include <algorithm>
 #include <chrono>
@@ -36,7 +37,8 @@ uint64_t EnvOr(const char* name, uint64_t fallback) {
 
 struct Fixture {
   std::unique_ptr<weft::server::Server> server;
-  std::string http;  // host:port
+  std::string http;   // host:port
+  std::string tempo;  // host:port
   std::vector<TraceId> ids;
   uint64_t spans = 0;
 };
@@ -92,6 +94,7 @@ Fixture& Data() {
     f->server = *std::move(server);
     for (const auto& [name, address] : f->server->listeners()) {
       if (name == "http") f->http = address;
+      if (name == "tempo") f->tempo = address;
     }
     std::fprintf(stderr, "query_http_bench: %llu spans stored, server at %s\n",
                  static_cast<unsigned long long>(f->spans), f->http.c_str());
@@ -131,5 +134,39 @@ BENCHMARK(BM_TraceByIdHttpProtobuf)->Iterations(2000)->Unit(benchmark::kMicrosec
 BENCHMARK(BM_TraceByIdHttpJaegerJson)->Iterations(1000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+
+// TraceQL with a structural operator through Tempo's search API: candidates fetched with the
+// filters pushed down, assembled, evaluated; the newest 20 over the whole hour.
+void BM_TraceQLStructuralOverHttp(benchmark::State& state) {
+  Fixture& data = Data();
+  std::vector<double> micros;
+  size_t traces = 0;
+  for (auto _ : state) {
+    weft::http::ClientRequest request;
+    request.host_port = data.tempo;
+    // { resource.service.name = "frontend" } >> { status = error }, URL-encoded.
+    request.target =
+        "/api/search?q=%7B+resource.service.name+%3D+%22frontend%22+%7D+%3E%3E+%7B+status+%3D+"
+        "error+%7D&limit=20&start=1699990000&end=1700010000";
+    const auto t0 = std::chrono::steady_clock::now();
+    absl::StatusOr<weft::http::ClientResponse> response = weft::http::Fetch(request);
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    if (!response.ok() || response->status != 200) {
+      state.SkipWithError("search failed");
+      break;
+    }
+    traces = 0;
+    for (size_t at = response->body.find("\"traceID\""); at != std::string::npos;
+         at = response->body.find("\"traceID\"", at + 1)) {
+      ++traces;
+    }
+  }
+  state.counters["p50_us"] = Percentile(micros, 0.50);
+  state.counters["p99_us"] = Percentile(micros, 0.99);
+  state.counters["traces_found"] = static_cast<double>(traces);
+  state.counters["stored_spans"] = static_cast<double>(data.spans);
+}
+BENCHMARK(BM_TraceQLStructuralOverHttp)->Iterations(30)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

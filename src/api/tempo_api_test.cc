@@ -166,6 +166,14 @@ TEST_F(TempoSearchTest, TraceQLFilters) {
   EXPECT_EQ(Search("q=%7B%7D"), "321");
   EXPECT_EQ(Search("q=%7B+resource.service.name+%3D+%22checkout%22+%7D"), "31");
   EXPECT_EQ(Search("q=%7B+span.http.status_code+%3E%3D+500+%26%26+duration+%3E+100ms+%7D"), "1");
+  // Spanset operators on assembled traces: each test trace is one span, so `&&` across two
+  // different names finds nothing and `||` finds both.
+  EXPECT_EQ(Search("q=%7B+name+%3D+%22GET+%2F%22+%7D+%7C%7C+%7B+name+%3D+%22GET+%2Fcart%22+%7D"),
+            "32");
+  EXPECT_EQ(Search("q=%7B+name+%3D+%22GET+%2F%22+%7D+%26%26+%7B+name+%3D+%22GET+%2Fcart%22+%7D"),
+            "");
+  EXPECT_EQ(Search("q=%7B+%7D+%3E%3E+%7B+%7D"), "") << "no span has a parent";
+  EXPECT_EQ(Search("q=%7B+%7D+%21%3E%3E+%7B+span.http.status_code+%3D+500+%7D"), "1");
   const testing::HttpResult r = HttpRequest(port_, "GET", "/api/search?q=%7B+.a+%3D+%7D");
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.body, HasSubstr("parameter 'q' 1:"));
@@ -189,9 +197,9 @@ TEST_F(TempoSearchTest, ResponseShape) {
 }
 
 TEST_F(TempoSearchTest, BadParametersAre400) {
-  for (const char* bad :
-       {"tags=noequals", "tags=a%3D%22open", "minDuration=soon", "limit=0", "limit=5000",
-        "start=9&end=1", "q=%7B", "spss=0", "start=x", "q=%7B%7D+%3E%3E+%7B%7D"}) {
+  for (const char* bad : {"tags=noequals", "tags=a%3D%22open", "minDuration=soon", "limit=0",
+                          "limit=5000", "start=9&end=1", "q=%7B", "spss=0", "start=x",
+                          "q=%7B%7D+%26%3E+%7B%7D", "q=%7B%7D+%7C+count%28%29+%3E+1"}) {
     EXPECT_EQ(Search(bad).substr(0, 8), "HTTP 400") << bad;
   }
 }

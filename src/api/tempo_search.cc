@@ -9,6 +9,7 @@
 #include "api/search_params.h"
 #include "common/json_writer.h"
 #include "otlp/json_codec.h"
+#include "query/assembly/trace_assembler.h"
 #include "query/traceql/parser.h"
 #include "query/traceql/pushdown.h"
 
@@ -116,6 +117,15 @@ absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
     absl::StatusOr<query::traceql::Query> parsed = query::traceql::Parse(*q);
     if (!parsed.ok()) return BadParam("q", std::string(parsed.status().message()));
     absl::StatusOr<ConditionTree> filter = query::traceql::PushDownSpansetFilter(*parsed);
+    if (!filter.ok() && parsed->pipeline.size() == 1 &&
+        parsed->pipeline[0].kind == query::traceql::Stage::Kind::kSpanset &&
+        parsed->pipeline[0].spanset.kind == query::traceql::SpansetExpr::Kind::kOperation) {
+      absl::StatusOr<query::traceql::SpansetProgram> program =
+          query::traceql::SpansetProgram::Compile(parsed->pipeline[0].spanset);
+      if (!program.ok()) return BadParam("q", std::string(program.status().message()));
+      filter = program->candidate_filter();
+      search.program = std::make_shared<const query::traceql::SpansetProgram>(*std::move(program));
+    }
     if (!filter.ok()) return BadParam("q", std::string(filter.status().message()));
     all.push_back(*std::move(filter));
   }
@@ -151,14 +161,42 @@ absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
   // Duration bounds drop fetched traces afterwards: fetch more so that `limit` usually remain.
   const bool filters_duration =
       search.min_trace_duration_nanos > 0 || search.max_trace_duration_nanos < UINT64_MAX;
-  request.limit = filters_duration ? std::min(search.limit * 8, kTempoMaxLimit * 8) : search.limit;
+  request.limit = filters_duration || search.program != nullptr
+                      ? std::min(search.limit * 8, kTempoMaxLimit * 8)
+                      : search.limit;
+  if (search.program != nullptr) request.whole_traces = true;
   absl::StatusOr<size_t> spss = CountParam(params, "spss", 3, 1000);
   if (!spss.ok()) return spss.status();
   request.spans_per_trace = *spss;
+  search.spans_per_set = *spss;
   return search;
 }
 
+namespace {
+
+// Evaluates the structural program on each fetched whole trace: keeps the traces it yields spans
+// for, with those spans (up to spans_per_set) as the matches.
+void ApplyProgram(const TempoSearch& search, storage::FetchResult& result) {
+  std::vector<storage::TraceMatch> kept;
+  for (storage::TraceMatch& match : result.traces) {
+    const query::AssembledTrace trace = query::AssembleTrace(std::move(*match.spans));
+    const std::vector<uint32_t> spans = search.program->Evaluate(trace);
+    if (spans.empty()) continue;
+    std::vector<uint32_t> shown(spans.begin(),
+                                spans.begin() + std::min(spans.size(), search.spans_per_set));
+    auto out = std::make_unique<SpanBatch>();
+    out->CopySpansFrom(trace.batch(), shown);
+    match.spans = std::move(out);
+    match.matched_spans = static_cast<uint32_t>(spans.size());
+    kept.push_back(std::move(match));
+  }
+  result.traces = std::move(kept);
+}
+
+}  // namespace
+
 std::string EncodeTempoSearchResponse(const TempoSearch& search, storage::FetchResult result) {
+  if (search.program != nullptr) ApplyProgram(search, result);
   std::erase_if(result.traces, [&](const storage::TraceMatch& match) {
     return match.summary.duration_nanos < search.min_trace_duration_nanos ||
            match.summary.duration_nanos > search.max_trace_duration_nanos;

@@ -6,16 +6,20 @@
 // logfmt (`service.name=cart http.status_code=500 name="GET /"`): `name` is the span name,
 // `status.code` the status (error / ok / unset), `service.name` the resource's; any other key
 // matches a span attribute, else the resource attribute, equal to the text or to the number /
-// bool it spells. `q` takes TraceQL queries that are one `{ … }` filter over span fields and
-// attributes (query/traceql/pushdown.h); others are a 400 naming what is not supported yet.
+// bool it spells. `q` takes TraceQL: one `{ … }` filter over span fields and attributes is pushed
+// down to the store (query/traceql/pushdown.h); `&&`, `||` and the structural operators between
+// such filters are evaluated on the assembled candidate traces (query/traceql/structural.h);
+// pipelines and the rest are a 400 naming what is not supported yet.
 // Thread rule: pure functions.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "http/query_params.h"
+#include "query/traceql/structural.h"
 #include "storage/span_fetcher.h"
 
 namespace weft::api {
@@ -30,6 +34,10 @@ struct TempoSearch {
   uint64_t min_trace_duration_nanos = 0;
   uint64_t max_trace_duration_nanos = UINT64_MAX;
   size_t limit = kTempoDefaultLimit;
+  size_t spans_per_set = 3;
+  // A TraceQL query with spanset operators (`{A} >> {B}`): evaluated on each fetched (whole,
+  // assembled) trace; the fetch then only narrows the candidates.
+  std::shared_ptr<const query::traceql::SpansetProgram> program;
 };
 
 // `now_unix_nanos` is the default end; the default start is an hour before the end.

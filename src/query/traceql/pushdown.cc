@@ -196,8 +196,12 @@ absl::StatusOr<ConditionTree> PushDownSpansetFilter(const Query& query) {
                                                   std::string(SpansetOpSymbol(spanset.op)))
                                    : std::string("a parenthesised pipeline"));
   }
-  if (!spanset.filter.condition.has_value()) return ConditionTree::And({});  // `{ }`: every span
-  return Translate(*spanset.filter.condition);
+  return FilterCondition(spanset.filter);
+}
+
+absl::StatusOr<ConditionTree> FilterCondition(const SpansetFilter& filter) {
+  if (!filter.condition.has_value()) return ConditionTree::And({});  // `{ }`: every span
+  return Translate(*filter.condition);
 }
 
 }  // namespace weft::query::traceql

@@ -17,4 +17,7 @@ namespace weft::query::traceql {
 
 absl::StatusOr<storage::ConditionTree> PushDownSpansetFilter(const Query& query);
 
+// The condition of one `{ … }` filter (its `{ }` matches every span), by the same rules.
+absl::StatusOr<storage::ConditionTree> FilterCondition(const SpansetFilter& filter);
+
 }  // namespace weft::query::traceql
