@@ -172,10 +172,6 @@ absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
   return search;
 }
 
-namespace {
-
-// Evaluates the structural program on each fetched whole trace: keeps the traces it yields spans
-// for, with those spans (up to spans_per_set) as the matches.
 void ApplyProgram(const TempoSearch& search, storage::FetchResult& result) {
   std::vector<storage::TraceMatch> kept;
   for (storage::TraceMatch& match : result.traces) {
@@ -193,10 +189,7 @@ void ApplyProgram(const TempoSearch& search, storage::FetchResult& result) {
   result.traces = std::move(kept);
 }
 
-}  // namespace
-
 std::string EncodeTempoSearchResponse(const TempoSearch& search, storage::FetchResult result) {
-  if (search.program != nullptr) ApplyProgram(search, result);
   std::erase_if(result.traces, [&](const storage::TraceMatch& match) {
     return match.summary.duration_nanos < search.min_trace_duration_nanos ||
            match.summary.duration_nanos > search.max_trace_duration_nanos;

@@ -44,6 +44,10 @@ struct TempoSearch {
 absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
                                              uint64_t now_unix_nanos);
 
+// With a program: evaluates it on each fetched whole trace of `result` and keeps the traces it
+// yields spans for, with those spans (up to spans_per_set) as their matches.
+void ApplyProgram(const TempoSearch& search, storage::FetchResult& result);
+
 // Applies the trace-duration bounds and the limit to `result`, then encodes it.
 std::string EncodeTempoSearchResponse(const TempoSearch& search, storage::FetchResult result);
 
