@@ -3,13 +3,17 @@
 
 #include <utility>
 
+#include <map>
 #include <set>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "api/jaeger_json.h"
 #include "api/jaeger_search.h"
 #include "api/request_tenant.h"
+#include "api/search_params.h"
 #include "api/tempo_api.h"
 #include "common/json_writer.h"
 #include "http/query_params.h"
@@ -21,6 +25,9 @@ namespace {
 constexpr std::string_view kServicesPrefix = "/api/services/";
 constexpr std::string_view kOperationsSuffix = "/operations";
 constexpr std::string_view kTracesPrefix = "/api/traces/";
+// /api/dependencies looks at the newest traces of its window, at most this many.
+constexpr size_t kDependencyTraces = 1000;
+constexpr uint64_t kDefaultDependencyLookbackNanos = 3600ULL * 1'000'000'000;
 
 // {"data":<data>,"total":N,"limit":0,"offset":0,"errors":null}; `write_data` writes <data>.
 template <typename WriteData>
@@ -172,6 +179,60 @@ class JaegerHandlers {
     });
   }
 
+  // /api/dependencies?endTs=ms&lookback=ms: calls between services (a span whose parent belongs to
+  // another service) counted over the newest kDependencyTraces traces of the window.
+  http::Response Dependencies(const http::Request& request) {
+    absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
+    if (!params.ok()) return Error(400, params.status());
+    const uint64_t now_ms = clock_.NowUnixNanos() / 1'000'000;
+    absl::StatusOr<uint64_t> end = UnixTimeParam(*params, "endTs", 1'000'000, now_ms * 1'000'000);
+    if (!end.ok()) return Error(400, end.status());
+    uint64_t lookback = kDefaultDependencyLookbackNanos;
+    if (const auto text = params->Get("lookback"); text && !text->empty()) {
+      uint64_t ms = 0;
+      if (!absl::SimpleAtoi(*text, &ms) || ms > UINT64_MAX / 1'000'000) {
+        return Error(400, "parameter 'lookback' must be milliseconds");
+      }
+      lookback = ms * 1'000'000;
+    }
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    storage::FetchRequest fetch;
+    fetch.tenant = *tenant;
+    fetch.end_unix_nanos = *end;
+    fetch.start_unix_nanos = *end > lookback ? *end - lookback : 0;
+    fetch.whole_traces = true;
+    fetch.limit = kDependencyTraces;
+    absl::StatusOr<storage::FetchResult> result = store_.Fetch(fetch);
+    if (!result.ok()) return StoreError(result.status());
+    std::map<std::pair<std::string, std::string>, uint64_t> calls;
+    for (const storage::TraceMatch& match : result->traces) {
+      const SpanBatch& batch = *match.spans;
+      absl::flat_hash_map<SpanId, std::string_view, IdHash> service_of;
+      for (const Span& span : batch.spans()) {
+        service_of.try_emplace(span.span_id, ServiceName(batch.resource_of(span)));
+      }
+      for (const Span& span : batch.spans()) {
+        if (span.is_root()) continue;
+        auto parent = service_of.find(span.parent_span_id);
+        const std::string_view child = ServiceName(batch.resource_of(span));
+        if (parent == service_of.end() || parent->second == child || child.empty() ||
+            parent->second.empty()) {
+          continue;
+        }
+        ++calls[{std::string(parent->second), std::string(child)}];
+      }
+    }
+    return Envelope(calls.size(), [&](JsonWriter& w) {
+      w.BeginArray();
+      for (const auto& [edge, count] : calls) {
+        w.BeginObject().StringField("parent", edge.first).StringField("child", edge.second);
+        w.UintField("callCount", count).EndObject();
+      }
+      w.EndArray();
+    });
+  }
+
   http::Response Search(const http::Request& request) {
     absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
     if (!params.ok()) return Error(400, params.status());
@@ -210,6 +271,7 @@ void RegisterJaegerRoutes(http::HttpServer& server, storage::SpanStore& store, c
                      route(&JaegerHandlers::ServiceOperations));
   server.Route("GET", "/api/operations", route(&JaegerHandlers::Operations));
   server.Route("GET", "/api/traces", route(&JaegerHandlers::Search));
+  server.Route("GET", "/api/dependencies", route(&JaegerHandlers::Dependencies));
   server.RoutePrefix("GET", std::string(kTracesPrefix), route(&JaegerHandlers::Trace));
 }
 

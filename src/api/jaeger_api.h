@@ -10,8 +10,11 @@
 // Every answer has Jaeger's envelope {"data":…,"total":…,"limit":0,"offset":0,"errors":…}; bad
 // input is 400 with the problem in errors[0].msg. A search returns whole traces, newest first,
 // at most `limit` (default 20, at most 1,500). Without `start`, it looks back `lookback` (default
-// 1h) from `end` (default now). Not yet: /api/dependencies (the service graph comes with its own
-// issue). Shapes: docs/api.md. Thread rule: handlers run on the server's I/O threads; the store
+// 1h) from `end` (default now).
+//   GET /api/dependencies?endTs=ms&lookback=ms  [{parent, child, callCount}]: calls between
+//        services over the newest 1,000 traces of the window (a sample, not every trace: the
+//        service graph of its own issue will count them all as they arrive) Shapes: docs/api.md.
+//        Thread rule: handlers run on the server's I/O threads; the store
 // must be thread-safe and outlive the server.
 #pragma once
 

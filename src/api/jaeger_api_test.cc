@@ -176,6 +176,48 @@ TEST_F(JaegerApiTest, SearchByServiceOperationTagsAndDuration) {
       hit);
 }
 
+TEST_F(JaegerApiTest, DependenciesBetweenServices) {
+  // cart calls checkout: a cart span, and a checkout span whose parent it is.
+  auto batch = std::make_unique<SpanBatch>();
+  const KeyValue cart_attrs[] = {{"service.name", AnyValue::String("cart")}};
+  const uint32_t r = batch->AddResource({batch->arena().CopyArray(Attributes(cart_attrs)), 0, ""});
+  const uint32_t s = batch->AddScope(r, {"t", "1", {}, 0, ""});
+  Span caller;
+  caller.trace_id = *TraceId::FromHex(kTrace);
+  caller.span_id = *SpanId::FromHex("00000000000000c1");
+  caller.name = "checkout call";
+  caller.start_time_unix_nano = kStart - 1'000'000;
+  caller.end_time_unix_nano = kStart + 300'000'000;
+  caller.scope_index = s;
+  batch->AddSpan(caller);
+  store_->Write(storage::kDefaultTenant, std::move(batch), [](absl::Status) {});
+  auto child = std::make_unique<SpanBatch>();
+  const KeyValue checkout_attrs[] = {{"service.name", AnyValue::String("checkout")}};
+  const uint32_t r2 =
+      child->AddResource({child->arena().CopyArray(Attributes(checkout_attrs)), 0, ""});
+  const uint32_t s2 = child->AddScope(r2, {"t", "1", {}, 0, ""});
+  Span served;
+  served.trace_id = *TraceId::FromHex(kTrace);
+  served.span_id = *SpanId::FromHex("00000000000000c2");
+  served.parent_span_id = caller.span_id;
+  served.name = "POST /checkout";
+  served.start_time_unix_nano = kStart;
+  served.end_time_unix_nano = kStart + 200'000'000;
+  served.scope_index = s2;
+  child->AddSpan(served);
+  store_->Write(storage::kDefaultTenant, std::move(child), [](absl::Status) {});
+
+  const uint64_t end_ms = (kStart + 1'000'000'000) / 1'000'000;
+  EXPECT_EQ(
+      Get("/api/dependencies?endTs=" + std::to_string(end_ms) + "&lookback=3600000").body,
+      R"({"data":[{"parent":"cart","child":"checkout","callCount":1}],"total":1,"limit":0,"offset":0,"errors":null})");
+  EXPECT_EQ(
+      Get("/api/dependencies?endTs=" + std::to_string(end_ms - 3'600'000) + "&lookback=1000").body,
+      R"({"data":[],"total":0,"limit":0,"offset":0,"errors":null})")
+      << "nothing in that window";
+  EXPECT_EQ(Get("/api/dependencies?lookback=soon").status, 400);
+}
+
 TEST_F(JaegerApiTest, SearchErrorsAre400WithTheReason) {
   for (const char* bad :
        {"/api/traces", "/api/traces?service=checkout&minDuration=fast",
