@@ -70,23 +70,6 @@ http::Response StoreError(const absl::Status& status) {
   return Error(absl::IsInvalidArgument(status) ? 400 : 500, status);
 }
 
-std::string_view KindName(SpanKind kind) {
-  switch (kind) {
-    case SpanKind::kInternal:
-      return "internal";
-    case SpanKind::kServer:
-      return "server";
-    case SpanKind::kClient:
-      return "client";
-    case SpanKind::kProducer:
-      return "producer";
-    case SpanKind::kConsumer:
-      return "consumer";
-    default:
-      return "unspecified";
-  }
-}
-
 class JaegerHandlers {
  public:
   JaegerHandlers(storage::SpanStore& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -143,12 +126,12 @@ class JaegerHandlers {
     if (!ops.ok()) return StoreError(ops.status());
     std::vector<storage::OperationName> kept;
     for (const storage::OperationName& op : *ops) {
-      if (kind.empty() || KindName(op.kind) == kind) kept.push_back(op);
+      if (kind.empty() || SpanKindName(op.kind) == kind) kept.push_back(op);
     }
     return Envelope(kept.size(), [&](JsonWriter& w) {
       w.BeginArray();
       for (const storage::OperationName& op : kept) {
-        w.BeginObject().StringField("name", op.name).StringField("spanKind", KindName(op.kind));
+        w.BeginObject().StringField("name", op.name).StringField("spanKind", SpanKindName(op.kind));
         w.EndObject();
       }
       w.EndArray();

@@ -54,23 +54,6 @@ void WriteStringTag(std::string_view key, std::string_view value, JsonWriter& w)
   WriteTag(key, AnyValue::String(value), w);
 }
 
-std::string_view KindName(SpanKind kind) {
-  switch (kind) {
-    case SpanKind::kInternal:
-      return "internal";
-    case SpanKind::kServer:
-      return "server";
-    case SpanKind::kClient:
-      return "client";
-    case SpanKind::kProducer:
-      return "producer";
-    case SpanKind::kConsumer:
-      return "consumer";
-    default:
-      return "";
-  }
-}
-
 void WriteReference(std::string_view type, const TraceId& trace, const SpanId& span,
                     JsonWriter& w) {
   w.BeginObject()
@@ -96,9 +79,7 @@ void WriteSpan(const SpanBatch& batch, const Span& span, std::string_view proces
 
   w.Key("tags").BeginArray();
   for (const KeyValue& kv : span.attributes) WriteTag(kv.key, kv.value, w);
-  if (const std::string_view kind = KindName(span.kind); !kind.empty()) {
-    WriteStringTag("span.kind", kind, w);
-  }
+  if (span.kind != SpanKind::kUnspecified) WriteStringTag("span.kind", SpanKindName(span.kind), w);
   if (span.status_code == StatusCode::kError) {
     WriteTag("error", AnyValue::Bool(true), w);
     WriteStringTag("otel.status_code", "ERROR", w);
