@@ -2,7 +2,6 @@
 // /api/search on the tempo port), as a table — trace id, start, duration, root service and span
 // name, matching spans. `--since 1h` (or `--start`/`--end`, unix seconds) bounds the time range.
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <string>
 
@@ -13,6 +12,7 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/server_client.h"
+#include "cli/time_text.h"
 #include "common/json_reader.h"
 
 namespace weft::cli {
@@ -24,15 +24,6 @@ struct SearchFlags {
   std::string since = "1h";
   int limit = 20;
 };
-
-std::string Start(uint64_t unix_nanos) {
-  const time_t seconds = static_cast<time_t>(unix_nanos / 1'000'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm);
-  return text;
-}
 
 int RunSearch(const SearchFlags& flags) {
   absl::Duration since;
@@ -74,7 +65,7 @@ int RunSearch(const SearchFlags& flags) {
       if (t["spanSet"]["matched"].get_uint64().get(matched) != simdjson::SUCCESS) matched = 0;
       const std::string root_text = absl::StrCat(std::string(service), ": ", std::string(name));
       std::printf("%-32.*s  %-19s  %8llums  %-40.40s  %llu\n", static_cast<int>(id.size()),
-                  id.data(), Start(start_nanos).c_str(),
+                  id.data(), FormatUtc(start_nanos, "%Y-%m-%d %H:%M:%S").c_str(),
                   static_cast<unsigned long long>(duration_ms), root_text.c_str(),
                   static_cast<unsigned long long>(matched));
       ++rows;

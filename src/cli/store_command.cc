@@ -31,6 +31,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "cli/commands.h"
+#include "cli/time_text.h"
 #include "common/file_system.h"
 #include "common/json_writer.h"
 #include "storage/embedded/block/block_reader.h"
@@ -223,12 +224,6 @@ std::string HumanDuration(uint64_t nanos) {
 // "1 block", "2 blocks".
 std::string Count(uint64_t n, std::string_view noun) {
   return absl::StrCat(n, " ", std::string(noun), n == 1 ? "" : "s");
-}
-
-std::string IsoTime(uint64_t unix_nanos) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ",
-                          absl::FromUnixNanos(static_cast<int64_t>(unix_nanos)),
-                          absl::UTCTimeZone());
 }
 
 double BytesPerSpan(uint64_t bytes, uint64_t spans) {

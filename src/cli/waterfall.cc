@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "cli/time_text.h"
 
 namespace weft::cli {
 namespace {
@@ -21,15 +21,6 @@ std::string Duration(uint64_t nanos) {
   if (nanos < 1'000'000) return absl::StrFormat("%.1fus", nanos / 1e3);
   if (nanos < 1'000'000'000) return absl::StrFormat("%.1fms", nanos / 1e6);
   return absl::StrFormat("%.2fs", nanos / 1e9);
-}
-
-std::string Time(uint64_t unix_nanos) {
-  const time_t seconds = static_cast<time_t>(unix_nanos / 1'000'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-  return absl::StrFormat("%s.%03dZ", text, static_cast<int>(unix_nanos / 1'000'000 % 1000));
 }
 
 // `text` cut to `width` display columns (bytes; names are mostly ASCII), padded with spaces.
@@ -49,7 +40,7 @@ std::string RenderWaterfall(const query::AssembledTrace& trace, const WaterfallO
 
   absl::StrAppend(&out, "trace ", trace.empty() ? "" : trace.span(0).trace_id.ToHex(), "  ",
                   o.root_service_name, ": ", o.root_span_name, "\n");
-  absl::StrAppend(&out, "start ", Time(o.start_unix_nano), "  duration ",
+  absl::StrAppend(&out, "start ", IsoTime(o.start_unix_nano), "  duration ",
                   Duration(o.duration_nanos), "  spans ", o.span_count, "  services ",
                   o.services.size(), "  depth ", o.depth, "  errors ", o.error_count, "\n");
   if (trace.incomplete()) {
