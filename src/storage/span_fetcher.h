@@ -6,6 +6,7 @@
 // Thread rule: implementations are thread-safe; requests and results are plain data.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -110,6 +111,10 @@ struct FetchRequest {
   // Return every stored span of each matching trace instead (structural TraceQL needs the whole
   // tree); spans_per_trace is then ignored.
   bool whole_traces = false;
+  // Work stops at this time: the traces found so far are returned with FetchResult::partial set
+  // (newest first among what was inspected; newer matches may exist in what was not). Checked
+  // between units of work (a chunk of indexed traces, a block), so it may be overrun by one.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // What a trace looks like from the spans a backend holds for it. Counts are of stored spans: an
@@ -141,6 +146,8 @@ struct FetchResult {
   uint64_t inspected_spans = 0;
   uint64_t inspected_blocks = 0;
   uint64_t skipped_blocks = 0;
+  // The request's deadline stopped the scan before it was complete.
+  bool partial = false;
 };
 
 struct OperationName {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -190,6 +191,10 @@ absl::StatusOr<FetchResult> FetchFromIndex(const FetchRequest& request, absl::Mu
   bool done = false;
   std::vector<TraceIndex::Candidate> chunk;
   while (!done) {
+    if (std::chrono::steady_clock::now() >= request.deadline) {
+      result.partial = true;
+      break;
+    }
     chunk.clear();
     {
       absl::ReaderMutexLock lock(&mu);

@@ -1,6 +1,7 @@
 // Conformance: the shape of search results — limit and order, summaries, which spans come back,
 // tenants, and request errors.
 #include <algorithm>
+#include <chrono>
 
 #include "gmock/gmock.h"
 #include "storage/conformance/conformance_data.h"
@@ -26,6 +27,20 @@ TEST_P(StorageConformanceTest, SearchIsNewestFirstAndLimited) {
   request.limit = 2;
   request.filter = Where(Field::kServiceName, kEq, S("cart"));
   EXPECT_THAT(FindShop(request), ElementsAre(5, 2)) << "the newest matches, not any two";
+}
+
+TEST_P(StorageConformanceTest, PassedDeadlineAnswersPartialNotAnError) {
+  WriteShop();
+  FetchRequest request = Search(kTenant, {});
+  request.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  absl::StatusOr<FetchResult> result = store().Fetch(request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->partial);
+  request.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  result = store().Fetch(request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->partial);
+  EXPECT_EQ(result->traces.size(), 8u);
 }
 
 TEST_P(StorageConformanceTest, TracesStartingTogetherAreOrderedByTraceId) {

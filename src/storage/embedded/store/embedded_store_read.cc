@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <numeric>
 #include <string>
@@ -123,8 +124,13 @@ absl::StatusOr<FetchResult> EmbeddedStore::Impl::Fetch(const FetchRequest& reque
            blocks[b]->reader->info().max_time_unix_nanos;
   });
   std::vector<uint64_t> starts;
+  result.partial = from_head->partial;
   for (const size_t b : order) {
     const LiveBlock& block = *blocks[b];
+    if (result.partial || std::chrono::steady_clock::now() >= request.deadline) {
+      result.partial = true;
+      break;
+    }
     if (merged.size() >= request.limit) {
       starts.clear();
       for (const auto& [id, m] : merged) starts.push_back(m.match.summary.start_unix_nanos);
