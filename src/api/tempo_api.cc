@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "api/request_tenant.h"
 #include "api/tempo_search.h"
@@ -55,56 +54,26 @@ void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Respo
   respond(std::move(response));
 }
 
-// Pages of candidates a structural query evaluates before it has `limit` traces.
-constexpr int kMaxStructuralPages = 16;
-
-// The fetch, or for a structural query the candidates page by page (newest first, each page
-// ending before the previous one's oldest trace) until `limit` traces yield spans.
-absl::StatusOr<storage::FetchResult> FetchPages(storage::SpanFetcher& fetcher,
-                                                const TempoSearch& search) {
-  if (search.program == nullptr) return fetcher.Fetch(search.fetch);
-  storage::FetchRequest page = search.fetch;
-  storage::FetchResult total;
-  absl::flat_hash_set<TraceId, IdHash> seen;
-  for (int i = 0; i < kMaxStructuralPages && total.traces.size() < search.limit; ++i) {
-    absl::StatusOr<storage::FetchResult> result = fetcher.Fetch(page);
-    if (!result.ok()) return result.status();
-    const size_t fetched = result->traces.size();
-    uint64_t oldest = UINT64_MAX;
-    for (const storage::TraceMatch& m : result->traces) {
-      oldest = std::min(oldest, m.summary.start_unix_nanos);
-    }
-    total.inspected_spans += result->inspected_spans;
-    total.inspected_blocks += result->inspected_blocks;
-    total.skipped_blocks += result->skipped_blocks;
-    std::erase_if(result->traces, [&](const storage::TraceMatch& m) {
-      return !seen.insert(m.summary.trace_id).second;
-    });
-    ApplyProgram(search, *result);
-    for (storage::TraceMatch& m : result->traces) total.traces.push_back(std::move(m));
-    if (fetched < page.limit || oldest == 0 || oldest <= page.start_unix_nanos) break;
-    page.end_unix_nanos = oldest - 1;
-  }
-  return total;
-}
-
+// One search path: the request goes to query::SearchTraces (planning, push-down, paging,
+// evaluation); a bad query or request is a 400 naming the parameter.
 http::Response Search(storage::SpanFetcher& fetcher, const Clock& clock,
                       const http::Request& request) {
   absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
   if (!params.ok()) return http::Response::Text(400, std::string(params.status().message()));
-  absl::StatusOr<TempoSearch> search = ParseTempoSearch(*params, clock.NowUnixNanos());
+  absl::StatusOr<query::TraceSearchRequest> search =
+      ParseTempoSearch(*params, clock.NowUnixNanos());
   if (!search.ok()) return http::Response::Text(400, std::string(search.status().message()));
   absl::StatusOr<std::string> tenant = RequestTenant(request);
   if (!tenant.ok()) return http::Response::Text(400, std::string(tenant.status().message()));
-  search->fetch.tenant = *tenant;
-  absl::StatusOr<storage::FetchResult> result = FetchPages(fetcher, *search);
+  search->tenant = *tenant;
+  absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(fetcher, *search);
   if (!result.ok()) {
     return http::Response::Text(absl::IsInvalidArgument(result.status()) ? 400 : 500,
                                 std::string(result.status().message()));
   }
   http::Response response;
   response.content_type = "application/json";
-  response.body = EncodeTempoSearchResponse(*search, *std::move(result));
+  response.body = EncodeTempoSearchResponse(*result);
   return response;
 }
 

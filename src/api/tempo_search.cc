@@ -9,9 +9,9 @@
 #include "api/search_params.h"
 #include "common/json_writer.h"
 #include "otlp/json_codec.h"
-#include "query/assembly/trace_assembler.h"
+#include "query/traceql/engine.h"
+#include "query/traceql/intrinsic.h"
 #include "query/traceql/parser.h"
-#include "query/traceql/pushdown.h"
 
 namespace weft::api {
 namespace {
@@ -107,44 +107,35 @@ absl::StatusOr<ConditionTree> TagCondition(const std::string& key, const std::st
 
 }  // namespace
 
-absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
-                                             uint64_t now_unix_nanos) {
-  TempoSearch search;
-  storage::FetchRequest& request = search.fetch;
-  std::vector<ConditionTree> all;
-  if (const auto q = params.Get("q"); q.has_value()) {
-    // TraceQL: a single { … } filter over span fields and attributes, pushed down to the store.
+absl::StatusOr<query::TraceSearchRequest> ParseTempoSearch(const http::QueryParams& params,
+                                                           uint64_t now_unix_nanos) {
+  query::TraceSearchRequest request;
+  if (const auto q = params.Get("q"); q.has_value() && !q->empty()) {
+    // Checked here so that errors name the parameter; SearchTraces compiles it again.
     absl::StatusOr<query::traceql::Query> parsed = query::traceql::Parse(*q);
     if (!parsed.ok()) return BadParam("q", std::string(parsed.status().message()));
-    absl::StatusOr<ConditionTree> filter = query::traceql::PushDownSpansetFilter(*parsed);
-    if (!filter.ok() && parsed->pipeline.size() == 1 &&
-        parsed->pipeline[0].kind == query::traceql::Stage::Kind::kSpanset &&
-        parsed->pipeline[0].spanset.kind == query::traceql::SpansetExpr::Kind::kOperation) {
-      absl::StatusOr<query::traceql::SpansetProgram> program =
-          query::traceql::SpansetProgram::Compile(parsed->pipeline[0].spanset);
-      if (!program.ok()) return BadParam("q", std::string(program.status().message()));
-      filter = program->candidate_filter();
-      search.program = std::make_shared<const query::traceql::SpansetProgram>(*std::move(program));
-    }
-    if (!filter.ok()) return BadParam("q", std::string(filter.status().message()));
-    all.push_back(*std::move(filter));
+    absl::StatusOr<query::traceql::CompiledQuery> compiled =
+        query::traceql::CompiledQuery::Compile(*parsed);
+    if (!compiled.ok()) return BadParam("q", std::string(compiled.status().message()));
+    request.traceql = *q;
   }
-  if (const auto tags = params.Get("tags"); tags && !tags->empty()) {
-    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs = ParseLogfmt(*tags);
+  std::vector<ConditionTree> tags;
+  if (const auto tag_text = params.Get("tags"); tag_text && !tag_text->empty()) {
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs = ParseLogfmt(*tag_text);
     if (!pairs.ok()) return pairs.status();
     for (const auto& [key, value] : *pairs) {
       absl::StatusOr<ConditionTree> condition = TagCondition(key, value);
       if (!condition.ok()) return condition.status();
-      all.push_back(*std::move(condition));
+      tags.push_back(*std::move(condition));
     }
   }
+  request.span_filter = ConditionTree::And(std::move(tags));
   absl::StatusOr<uint64_t> min_duration = DurationParam(params, "minDuration", 0);
   if (!min_duration.ok()) return min_duration.status();
   absl::StatusOr<uint64_t> max_duration = DurationParam(params, "maxDuration", UINT64_MAX);
   if (!max_duration.ok()) return max_duration.status();
-  search.min_trace_duration_nanos = *min_duration;
-  search.max_trace_duration_nanos = *max_duration;
-  request.filter = ConditionTree::And(std::move(all));
+  request.min_trace_duration_nanos = *min_duration;
+  request.max_trace_duration_nanos = *max_duration;
 
   // Times in unix seconds.
   absl::StatusOr<uint64_t> end = UnixTimeParam(params, "end", 1'000'000'000, now_unix_nanos);
@@ -157,50 +148,74 @@ absl::StatusOr<TempoSearch> ParseTempoSearch(const http::QueryParams& params,
   request.end_unix_nanos = *end;
   absl::StatusOr<size_t> limit = CountParam(params, "limit", kTempoDefaultLimit, kTempoMaxLimit);
   if (!limit.ok()) return limit.status();
-  search.limit = *limit;
-  // Duration bounds drop fetched traces afterwards: fetch more so that `limit` usually remain.
-  const bool filters_duration =
-      search.min_trace_duration_nanos > 0 || search.max_trace_duration_nanos < UINT64_MAX;
-  request.limit = filters_duration || search.program != nullptr
-                      ? std::min(search.limit * 8, kTempoMaxLimit * 8)
-                      : search.limit;
-  if (search.program != nullptr) request.whole_traces = true;
+  request.limit = *limit;
   absl::StatusOr<size_t> spss = CountParam(params, "spss", 3, 1000);
   if (!spss.ok()) return spss.status();
-  request.spans_per_trace = *spss;
-  search.spans_per_set = *spss;
-  return search;
+  request.spans_per_spanset = *spss;
+  return request;
 }
 
-void ApplyProgram(const TempoSearch& search, storage::FetchResult& result) {
-  std::vector<storage::TraceMatch> kept;
-  for (storage::TraceMatch& match : result.traces) {
-    const query::AssembledTrace trace = query::AssembleTrace(std::move(*match.spans));
-    const std::vector<uint32_t> spans = search.program->Evaluate(trace);
-    if (spans.empty()) continue;
-    std::vector<uint32_t> shown(spans.begin(),
-                                spans.begin() + std::min(spans.size(), search.spans_per_set));
-    auto out = std::make_unique<SpanBatch>();
-    out->CopySpansFrom(trace.batch(), shown);
-    match.spans = std::move(out);
-    match.matched_spans = static_cast<uint32_t>(spans.size());
-    kept.push_back(std::move(match));
+namespace {
+
+// Intrinsics Tempo leaves out of a span's attributes: the span has fields for them, or they
+// belong to the trace.
+bool ShownAsSpanAttribute(std::string_view key) {
+  using query::traceql::Intrinsic;
+  using query::traceql::IntrinsicName;
+  for (const Intrinsic hidden : {Intrinsic::kSpanName, Intrinsic::kSpanDuration, Intrinsic::kSpanId,
+                                 Intrinsic::kTraceDuration, Intrinsic::kTraceRootName,
+                                 Intrinsic::kTraceRootService, Intrinsic::kTraceId}) {
+    if (key == IntrinsicName(hidden)) return false;
   }
-  result.traces = std::move(kept);
+  return true;
 }
 
-std::string EncodeTempoSearchResponse(const TempoSearch& search, storage::FetchResult result) {
-  std::erase_if(result.traces, [&](const storage::TraceMatch& match) {
-    return match.summary.duration_nanos < search.min_trace_duration_nanos ||
-           match.summary.duration_nanos > search.max_trace_duration_nanos;
-  });
-  if (result.traces.size() > search.limit) result.traces.resize(search.limit);
+void WriteKeyValue(std::string_view key, const AnyValue& value, JsonWriter& w) {
+  w.BeginObject().StringField("key", key).Key("value");
+  otlp::WriteAnyValueJson(value, w);
+  w.EndObject();
+}
+
+void WriteSpanset(const query::TraceHit& hit, const query::ResultSpanset& set, JsonWriter& w) {
+  w.BeginObject().Key("spans").BeginArray();
+  for (const query::ResultSpan& result_span : set.spans) {
+    const Span& span = hit.spans->spans()[result_span.index];
+    w.BeginObject()
+        .StringField("spanID", span.span_id.ToHex())
+        .StringField("name", span.name)
+        .Key("startTimeUnixNano")
+        .UintString(span.start_time_unix_nano)
+        .Key("durationNanos")
+        .UintString(span.duration_nanos());
+    // The span's own attributes, then the selected fields it does not already show.
+    w.Key("attributes").BeginArray();
+    for (const KeyValue& kv : span.attributes) WriteKeyValue(kv.key, kv.value, w);
+    for (const query::ResultAttribute& a : result_span.attributes) {
+      if (!ShownAsSpanAttribute(a.key)) continue;
+      const bool own = a.key.starts_with("span.") || a.key.starts_with(".");
+      if (own && FindAttribute(span.attributes, a.name) != nullptr) continue;
+      WriteKeyValue(a.name, a.value, w);
+    }
+    w.EndArray().EndObject();
+  }
+  w.EndArray().UintField("matched", set.matched);
+  if (!set.attributes.empty()) {
+    w.Key("attributes").BeginArray();
+    for (const query::ResultAttribute& a : set.attributes) WriteKeyValue(a.key, a.value, w);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string EncodeTempoSearchResponse(const query::TraceSearchResult& result) {
   std::string out;
   {
     JsonWriter w(out);
     w.BeginObject().Key("traces").BeginArray();
-    for (const storage::TraceMatch& match : result.traces) {
-      const storage::TraceSummary& summary = match.summary;
+    for (const query::TraceHit& hit : result.traces) {
+      const storage::TraceSummary& summary = hit.summary;
       w.BeginObject()
           .StringField("traceID", summary.trace_id.ToHex())
           .StringField("rootServiceName", summary.root_service.empty()
@@ -210,33 +225,17 @@ std::string EncodeTempoSearchResponse(const TempoSearch& search, storage::FetchR
           .Key("startTimeUnixNano")
           .UintString(summary.start_unix_nanos)
           .UintField("durationMs", summary.duration_nanos / 1'000'000);
-      auto write_span_set = [&] {
-        w.BeginObject().Key("spans").BeginArray();
-        for (const Span& span : match.spans->spans()) {
-          w.BeginObject()
-              .StringField("spanID", span.span_id.ToHex())
-              .StringField("name", span.name)
-              .Key("startTimeUnixNano")
-              .UintString(span.start_time_unix_nano)
-              .Key("durationNanos")
-              .UintString(span.duration_nanos());
-          w.Key("attributes");
-          otlp::WriteAttributesJson(span.attributes, w);
-          w.EndObject();
-        }
-        w.EndArray().UintField("matched", match.matched_spans).EndObject();
-      };
       w.Key("spanSet");
-      write_span_set();
+      WriteSpanset(hit, hit.spansets.front(), w);
       w.Key("spanSets").BeginArray();
-      write_span_set();
+      for (const query::ResultSpanset& set : hit.spansets) WriteSpanset(hit, set, w);
       w.EndArray().EndObject();
     }
     w.EndArray();
     w.Key("metrics")
         .BeginObject()
         .Key("inspectedTraces")
-        .Uint(result.traces.size())
+        .Uint(result.inspected_traces)
         .Key("inspectedSpans")
         .UintString(result.inspected_spans)
         .Key("inspectedBlocks")

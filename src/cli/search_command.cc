@@ -87,7 +87,8 @@ void AddSearchCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd =
       app.add_subcommand("search",
                          "Find traces with TraceQL, e.g. '{ resource.service.name = \"cart\" && "
-                         "duration > 300ms }' ({ … } filters, &&, ||, structural operators)");
+                         "duration > 300ms }' ({ … } filters, spanset and structural operators, "
+                         "pipelines: count(), by(), select())");
   cmd->add_option("query", flags->query, "TraceQL query")->required();
   cmd->add_option("--tempo", flags->tempo, "The server's Tempo API (host:port)")
       ->envname("WEFT_TEMPO")

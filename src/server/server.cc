@@ -6,7 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/jaeger_api.h"
+#include "api/native_api.h"
 #include "api/tempo_api.h"
+#include "api/tempo_tags.h"
+#include "api/tempo_trace_v2.h"
 #include "common/metrics.h"
 #include "http/http_server.h"
 #include "ingest/admission.h"
@@ -105,7 +108,10 @@ class ServerImpl final : public Server {
     otlp_http_.RegisterRoutes(otlp_http_server_);
     zipkin_.RegisterRoutes(zipkin_server_);
     api::RegisterTempoRoutes(tempo_server_, *store_);
+    api::RegisterTempoTraceV2Routes(tempo_server_, *store_);
+    api::RegisterTempoTagRoutes(tempo_server_, *store_);
     api::RegisterJaegerRoutes(http_server_, *store_);
+    api::RegisterNativeRoutes(http_server_, *store_);
     http_server_.Route("GET", "/metrics", [this](http::Request&&, http::Responder respond) {
       http::Response response;
       response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -102,6 +103,12 @@ absl::StatusOr<storage::Condition> FieldCondition(const FieldRef& field, Compare
       return NotYet(literal.pos, "comparing an intrinsic with nil");
     }
   } else {
+    if (std::holds_alternative<StatusCode>(literal.value) ||
+        std::holds_alternative<SpanKind>(literal.value)) {
+      // The store would compare the code as a number; in TraceQL a status or kind never equals
+      // an attribute's value.
+      return NotYet(literal.pos, "comparing an attribute with a status or kind");
+    }
     c.field = storage::Field::kAttribute;
     c.key = field.name;
     switch (field.scope) {
@@ -202,6 +209,95 @@ absl::StatusOr<ConditionTree> PushDownSpansetFilter(const Query& query) {
 absl::StatusOr<ConditionTree> FilterCondition(const SpansetFilter& filter) {
   if (!filter.condition.has_value()) return ConditionTree::And({});  // `{ }`: every span
   return Translate(*filter.condition);
+}
+
+namespace {
+
+using MaybeTree = std::optional<ConditionTree>;  // nullopt: nothing derivable
+
+MaybeTree Necessary(const FieldExpr& expr) {
+  switch (expr.kind) {
+    case FieldExpr::Kind::kAnd: {
+      std::vector<ConditionTree> parts;
+      for (const FieldExpr& operand : expr.operands) {
+        if (MaybeTree part = Necessary(operand)) parts.push_back(*std::move(part));
+      }
+      if (parts.empty()) return std::nullopt;
+      if (parts.size() == 1) return std::move(parts[0]);
+      return ConditionTree::And(std::move(parts));
+    }
+    case FieldExpr::Kind::kOr: {
+      std::vector<ConditionTree> parts;
+      for (const FieldExpr& operand : expr.operands) {
+        MaybeTree part = Necessary(operand);
+        if (!part) return std::nullopt;
+        parts.push_back(*std::move(part));
+      }
+      return ConditionTree::Or(std::move(parts));
+    }
+    case FieldExpr::Kind::kField:
+    case FieldExpr::Kind::kCompare: {
+      absl::StatusOr<ConditionTree> tree = Translate(expr);
+      if (!tree.ok()) return std::nullopt;
+      return *std::move(tree);
+    }
+    default:  // `!`, literals
+      return std::nullopt;
+  }
+}
+
+MaybeTree NecessaryOfPipeline(const std::vector<Stage>& stages);
+
+MaybeTree Necessary(const SpansetExpr& expr) {
+  switch (expr.kind) {
+    case SpansetExpr::Kind::kFilter:
+      if (!expr.filter.condition.has_value()) return std::nullopt;
+      return Necessary(*expr.filter.condition);
+    case SpansetExpr::Kind::kPipeline:
+      return NecessaryOfPipeline(expr.pipeline);
+    case SpansetExpr::Kind::kOperation:
+      break;
+  }
+  switch (expr.op) {
+    case SpansetOp::kOr: {
+      std::vector<ConditionTree> parts;
+      for (const SpansetExpr& operand : expr.operands) {
+        MaybeTree part = Necessary(operand);
+        if (!part) return std::nullopt;
+        parts.push_back(*std::move(part));
+      }
+      return ConditionTree::Or(std::move(parts));
+    }
+    case SpansetOp::kNotChild:
+    case SpansetOp::kNotParent:
+    case SpansetOp::kNotDescendant:
+    case SpansetOp::kNotAncestor:
+    case SpansetOp::kNotSibling:
+      // The result is right-side spans; the left side may be empty.
+      return Necessary(expr.operands[1]);
+    default:
+      // `&&`, structural and union operators: every operand found spans. Any one will do.
+      for (const SpansetExpr& operand : expr.operands) {
+        if (MaybeTree part = Necessary(operand)) return part;
+      }
+      return std::nullopt;
+  }
+}
+
+// Every stage keeps a subset of the spans it is given, so any spanset stage's condition holds.
+MaybeTree NecessaryOfPipeline(const std::vector<Stage>& stages) {
+  for (const Stage& stage : stages) {
+    if (stage.kind != Stage::Kind::kSpanset) continue;
+    if (MaybeTree part = Necessary(stage.spanset)) return part;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ConditionTree CandidateCondition(const Query& query) {
+  MaybeTree tree = NecessaryOfPipeline(query.pipeline);
+  return tree ? *std::move(tree) : ConditionTree::And({});
 }
 
 }  // namespace weft::query::traceql
