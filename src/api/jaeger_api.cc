@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -186,6 +187,7 @@ class JaegerHandlers {
     fetch.start_unix_nanos = *end > lookback ? *end - lookback : 0;
     fetch.whole_traces = true;
     fetch.limit = kDependencyTraces;
+    fetch.deadline = std::chrono::steady_clock::now() + kSearchDeadline;
     absl::StatusOr<storage::FetchResult> result = store_.Fetch(fetch);
     if (!result.ok()) return StoreError(result.status());
     std::map<std::pair<std::string, std::string>, uint64_t> calls;
@@ -224,6 +226,7 @@ class JaegerHandlers {
     absl::StatusOr<std::string> tenant = RequestTenant(request);
     if (!tenant.ok()) return Error(400, tenant.status());
     fetch->tenant = *tenant;
+    fetch->deadline = std::chrono::steady_clock::now() + kSearchDeadline;
     absl::StatusOr<storage::FetchResult> result = store_.Fetch(*fetch);
     if (!result.ok()) return StoreError(result.status());
     return Envelope(result->traces.size(), [&](JsonWriter& w) {

@@ -3,6 +3,7 @@
 #include "api/native_api.h"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,12 +12,15 @@
 #include "absl/strings/str_split.h"
 #include "api/catalog_params.h"
 #include "api/native_json.h"
+#include "api/native_search_json.h"
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_api.h"
+#include "api/tempo_search.h"
 #include "common/json_writer.h"
 #include "http/query_params.h"
 #include "query/assembly/trace_assembler.h"
+#include "query/search/trace_search.h"
 
 namespace weft::api {
 namespace {
@@ -107,6 +111,23 @@ class NativeHandlers {
     const NativeTraceOptions encode{.max_spans = options_.max_trace_spans,
                                     .clock_skew_adjusted = assembly.adjust_clock_skew};
     return Json([&](JsonWriter& w) { WriteNativeTrace(*id, trace, encode, w); });
+  }
+
+  // /api/v1/search[?q&tags&minDuration&maxDuration&start&end&limit&spss]: Tempo's search
+  // parameters (tempo_search.h), answered in the native shape (native_search_json.h).
+  http::Response Search(const http::Request& request) {
+    absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
+    if (!params.ok()) return Error(400, params.status());
+    absl::StatusOr<query::TraceSearchRequest> search =
+        ParseTempoSearch(*params, clock_.NowUnixNanos());
+    if (!search.ok()) return Error(400, search.status());
+    absl::StatusOr<std::string> tenant = RequestTenant(request);
+    if (!tenant.ok()) return Error(400, tenant.status());
+    search->tenant = *tenant;
+    search->deadline = std::chrono::steady_clock::now() + kSearchDeadline;
+    absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(store_, *search);
+    if (!result.ok()) return StoreError(result.status());
+    return Json([&](JsonWriter& w) { WriteNativeSearchResult(*result, w); });
   }
 
   // /api/v1/services[?prefix&limit&after]: {"services":[…],"next":…}
@@ -307,6 +328,7 @@ void RegisterNativeRoutes(http::HttpServer& server, storage::SpanStore& store, c
     };
   };
   server.RoutePrefix("GET", std::string(kTracesPrefix), route(&NativeHandlers::Trace));
+  server.Route("GET", "/api/v1/search", route(&NativeHandlers::Search));
   server.Route("GET", "/api/v1/services", route(&NativeHandlers::Services));
   server.RoutePrefix("GET", std::string(kServicesPrefix), route(&NativeHandlers::Operations));
   server.Route("GET", "/api/v1/attributes", route(&NativeHandlers::Attributes));

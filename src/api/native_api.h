@@ -1,5 +1,7 @@
 // weft's native read API on the http port (16686), designed for weft's web UI rather than for
 // compatibility (shapes in native_json.h and docs/api.md, "Native API"):
+//   GET /api/v1/search[?q&tags&minDuration&maxDuration&start&end&limit&spss]  TraceQL search
+//                        (Tempo's parameters, tempo_search.h; the shape of native_search_json.h)
 //   GET /api/v1/traces/{id}[?adjustClockSkew=true|false]   the assembled trace
 //   GET /api/v1/services[?prefix&limit&after]               service names
 //   GET /api/v1/services/{service}/operations[?limit&after] {name, kind} of a service

@@ -283,5 +283,29 @@ TEST_F(NativeApiTest, AttributeErrorsAre400NamingTheProblem) {
   }
 }
 
+TEST_F(NativeApiTest, SearchRunsTraceQLInTheNativeShape) {
+  // Times are unix seconds, as in Tempo's search; the recorded traces start at kStart.
+  const std::string window = "&start=1699999000&end=1700001000";
+  weft::testing::HttpResult r =
+      Get("/api/v1/search?q=%7B+status+%3D+error+%7D+%7C+count()+%3E+0" + window);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, StartsWith(R"({"traces":[{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736",)"));
+  EXPECT_THAT(r.body, HasSubstr(R"("name":"charge")"));
+  EXPECT_THAT(r.body, Not(HasSubstr(kCartTrace)));
+  EXPECT_THAT(r.body, HasSubstr(R"("partial":false)"));
+
+  r = Get("/api/v1/search?q=%7B+.http.status_code+%3D+200+%7D" + window);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr(kCartTrace));
+  EXPECT_THAT(r.body, Not(HasSubstr(kCheckoutTrace)));
+
+  r = Get("/api/v1/search?q=%7B+status+%3D+%7D");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("parameter 'q'"));
+  r = Get("/api/v1/search?limit=100000");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("limit"));
+}
+
 }  // namespace
 }  // namespace weft::api

@@ -1,5 +1,5 @@
-// The JSON of the native search, `GET /api/v1/search` (to be routed in native_api.cc once
-// query::SearchTraces lands): a query::TraceSearchResult as
+// The JSON of the native search, `GET /api/v1/search` (native_api.h): a query::TraceSearchResult
+// as
 //   {"traces":[{"traceId","rootService","rootName","start","duration","spanCount","errorCount",
 //     "spansets":[{"matched","attributes":[…],"spans":[{"spanId","parentSpanId","service","name",
 //     "kind","start","duration","status":{"code","message"},"attributes":[…]}]}]}],

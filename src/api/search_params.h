@@ -4,6 +4,7 @@
 // "parameter 'x' …". Thread rule: pure functions.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -14,6 +15,10 @@
 #include "storage/span_fetcher.h"
 
 namespace weft::api {
+
+// How long a search may take (Tempo's default query timeout): the search then answers what it
+// found so far, marked partial.
+inline constexpr std::chrono::seconds kSearchDeadline{30};
 
 absl::Status BadParam(std::string_view param, std::string_view what);
 

@@ -1,10 +1,12 @@
 #include "api/tempo_api.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "api/request_tenant.h"
+#include "api/search_params.h"
 #include "api/tempo_search.h"
 #include "common/tenant.h"
 #include "http/query_params.h"
@@ -66,6 +68,7 @@ http::Response Search(storage::SpanFetcher& fetcher, const Clock& clock,
   absl::StatusOr<std::string> tenant = RequestTenant(request);
   if (!tenant.ok()) return http::Response::Text(400, std::string(tenant.status().message()));
   search->tenant = *tenant;
+  search->deadline = std::chrono::steady_clock::now() + kSearchDeadline;
   absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(fetcher, *search);
   if (!result.ok()) {
     return http::Response::Text(absl::IsInvalidArgument(result.status()) ? 400 : 500,

@@ -102,6 +102,14 @@ TEST(EngineTest, CandidateFilter) {
   using Kind = storage::ConditionTree::Kind;
   size_t n = 0;
   EXPECT_EQ(CandidateKind(R"({ name = "a" } >> { name = "b" })"), Kind::kLeaf) << "one side";
+  {
+    absl::StatusOr<CompiledQuery> q = CompiledQuery::Compile(*Parse(R"({ .a = 1 } >> { .b = 2 })"));
+    ASSERT_TRUE(q.ok());
+    EXPECT_EQ(q->candidate_filter().leaf.key, "b") << "the right side, the result's";
+    q = CompiledQuery::Compile(*Parse(R"({ .a = 1 } >> { })"));
+    ASSERT_TRUE(q.ok());
+    EXPECT_EQ(q->candidate_filter().leaf.key, "a") << "the left when the right has no condition";
+  }
   EXPECT_EQ(CandidateKind(R"({ name = "a" } || { name = "b" })", &n), Kind::kOr);
   EXPECT_EQ(n, 2u);
   EXPECT_EQ(CandidateKind(R"({ !(.a = 1) })", &n), Kind::kAnd);

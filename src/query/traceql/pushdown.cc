@@ -275,12 +275,18 @@ MaybeTree Necessary(const SpansetExpr& expr) {
     case SpansetOp::kNotSibling:
       // The result is right-side spans; the left side may be empty.
       return Necessary(expr.operands[1]);
-    default:
-      // `&&`, structural and union operators: every operand found spans. Any one will do.
+    case SpansetOp::kAnd:
+      // Every operand found spans. Any one will do.
       for (const SpansetExpr& operand : expr.operands) {
         if (MaybeTree part = Necessary(operand)) return part;
       }
       return std::nullopt;
+    default:
+      // Structural and union operators: both sides found spans. The right side first: it is
+      // the side the result is made of, and queries put the narrower condition there
+      // (`{ resource.service.name = "frontend" } >> { status = error }`), so it prunes more.
+      if (MaybeTree part = Necessary(expr.operands[1])) return part;
+      return Necessary(expr.operands[0]);
   }
 }
 
