@@ -73,7 +73,8 @@ http::Response StoreError(const absl::Status& status) {
 
 class JaegerHandlers {
  public:
-  JaegerHandlers(storage::SpanStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+  JaegerHandlers(storage::SpanStore& store, const Clock& clock, const SearchLimits& limits)
+      : store_(store), clock_(clock), limits_(limits) {}
 
   http::Response Services(const http::Request& request) {
     absl::StatusOr<std::string> tenant = RequestTenant(request);
@@ -187,7 +188,7 @@ class JaegerHandlers {
     fetch.start_unix_nanos = *end > lookback ? *end - lookback : 0;
     fetch.whole_traces = true;
     fetch.limit = kDependencyTraces;
-    fetch.deadline = std::chrono::steady_clock::now() + kSearchDeadline;
+    fetch.deadline = limits_.Deadline();
     absl::StatusOr<storage::FetchResult> result = store_.Fetch(fetch);
     if (!result.ok()) return StoreError(result.status());
     std::map<std::pair<std::string, std::string>, uint64_t> calls;
@@ -221,12 +222,12 @@ class JaegerHandlers {
   http::Response Search(const http::Request& request) {
     absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
     if (!params.ok()) return Error(400, params.status());
-    absl::StatusOr<storage::FetchRequest> fetch = ParseJaegerSearch(*params, clock_.NowUnixNanos());
+    absl::StatusOr<storage::FetchRequest> fetch =
+        ParseJaegerSearch(*params, clock_.NowUnixNanos(), limits_);
     if (!fetch.ok()) return Error(400, fetch.status());
     absl::StatusOr<std::string> tenant = RequestTenant(request);
     if (!tenant.ok()) return Error(400, tenant.status());
     fetch->tenant = *tenant;
-    fetch->deadline = std::chrono::steady_clock::now() + kSearchDeadline;
     absl::StatusOr<storage::FetchResult> result = store_.Fetch(*fetch);
     if (!result.ok()) return StoreError(result.status());
     return Envelope(result->traces.size(), [&](JsonWriter& w) {
@@ -241,12 +242,14 @@ class JaegerHandlers {
  private:
   storage::SpanStore& store_;
   const Clock& clock_;
+  const SearchLimits limits_;
 };
 
 }  // namespace
 
-void RegisterJaegerRoutes(http::HttpServer& server, storage::SpanStore& store, const Clock& clock) {
-  auto handlers = std::make_shared<JaegerHandlers>(store, clock);
+void RegisterJaegerRoutes(http::HttpServer& server, storage::SpanStore& store, const Clock& clock,
+                          const SearchLimits& limits) {
+  auto handlers = std::make_shared<JaegerHandlers>(store, clock, limits);
   auto route = [&](auto method) {
     return [handlers, method](http::Request&& request, http::Responder respond) {
       respond(((*handlers).*method)(request));

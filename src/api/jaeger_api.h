@@ -18,6 +18,7 @@
 // must be thread-safe and outlive the server.
 #pragma once
 
+#include "api/search_params.h"
 #include "common/clock.h"
 #include "http/http_server.h"
 #include "storage/span_store.h"
@@ -25,6 +26,6 @@
 namespace weft::api {
 
 void RegisterJaegerRoutes(http::HttpServer& server, storage::SpanStore& store,
-                          const Clock& clock = RealClock::Get());
+                          const Clock& clock = RealClock::Get(), const SearchLimits& limits = {});
 
 }  // namespace weft::api

@@ -71,7 +71,8 @@ absl::Status ParseTagsJson(const std::string& text,
 }  // namespace
 
 absl::StatusOr<storage::FetchRequest> ParseJaegerSearch(const http::QueryParams& params,
-                                                        uint64_t now_unix_nanos) {
+                                                        uint64_t now_unix_nanos,
+                                                        const SearchLimits& limits) {
   storage::FetchRequest request;
   request.whole_traces = true;
   std::vector<ConditionTree> all;
@@ -132,9 +133,10 @@ absl::StatusOr<storage::FetchRequest> ParseJaegerSearch(const http::QueryParams&
   if (*start > *end) return BadParam("start", "is after 'end'");
   request.start_unix_nanos = *start;
   request.end_unix_nanos = *end;
-  absl::StatusOr<size_t> limit = CountParam(params, "limit", kJaegerDefaultLimit, kJaegerMaxLimit);
+  absl::StatusOr<size_t> limit = CountParam(params, "limit", kJaegerDefaultLimit, limits.max_limit);
   if (!limit.ok()) return limit.status();
   request.limit = *limit;
+  request.deadline = limits.Deadline();
   return request;
 }
 

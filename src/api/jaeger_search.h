@@ -7,16 +7,17 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "api/search_params.h"
 #include "http/query_params.h"
 #include "storage/span_fetcher.h"
 
 namespace weft::api {
 
 inline constexpr size_t kJaegerDefaultLimit = 20;
-inline constexpr size_t kJaegerMaxLimit = 1500;
 
 // `now_unix_nanos` is the default end.
 absl::StatusOr<storage::FetchRequest> ParseJaegerSearch(const http::QueryParams& params,
-                                                        uint64_t now_unix_nanos);
+                                                        uint64_t now_unix_nanos,
+                                                        const SearchLimits& limits = {});
 
 }  // namespace weft::api

@@ -119,12 +119,11 @@ class NativeHandlers {
     absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
     if (!params.ok()) return Error(400, params.status());
     absl::StatusOr<query::TraceSearchRequest> search =
-        ParseTempoSearch(*params, clock_.NowUnixNanos());
+        ParseTempoSearch(*params, clock_.NowUnixNanos(), options_.search);
     if (!search.ok()) return Error(400, search.status());
     absl::StatusOr<std::string> tenant = RequestTenant(request);
     if (!tenant.ok()) return Error(400, tenant.status());
     search->tenant = *tenant;
-    search->deadline = std::chrono::steady_clock::now() + kSearchDeadline;
     absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(store_, *search);
     if (!result.ok()) return StoreError(result.status());
     return Json([&](JsonWriter& w) { WriteNativeSearchResult(*result, w); });

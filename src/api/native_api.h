@@ -20,6 +20,7 @@
 
 #include <cstddef>
 
+#include "api/search_params.h"
 #include "api/tag_catalog.h"
 #include "common/clock.h"
 #include "http/http_server.h"
@@ -32,6 +33,7 @@ struct NativeApiOptions {
   CatalogLimits catalog;
   size_t default_list_limit = 1000;
   size_t max_list_limit = 10'000;
+  SearchLimits search;  // /api/v1/search
 };
 
 void RegisterNativeRoutes(http::HttpServer& server, storage::SpanStore& store,

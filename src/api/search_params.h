@@ -16,9 +16,19 @@
 
 namespace weft::api {
 
-// How long a search may take (Tempo's default query timeout): the search then answers what it
-// found so far, marked partial.
-inline constexpr std::chrono::seconds kSearchDeadline{30};
+// Bounds every search endpoint (Tempo, Jaeger, native) applies; `weft serve --query-max-limit`
+// and `--query-timeout` set them.
+struct SearchLimits {
+  // The largest `limit` a request may ask for: a larger one is a 400, never an allocation.
+  size_t max_limit = 1500;
+  // How long a search may take (Tempo's default query timeout): it then answers what it found
+  // so far, marked partial.
+  std::chrono::milliseconds timeout{30'000};
+
+  std::chrono::steady_clock::time_point Deadline() const {
+    return std::chrono::steady_clock::now() + timeout;
+  }
+};
 
 absl::Status BadParam(std::string_view param, std::string_view what);
 

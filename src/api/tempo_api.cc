@@ -58,17 +58,16 @@ void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Respo
 
 // One search path: the request goes to query::SearchTraces (planning, push-down, paging,
 // evaluation); a bad query or request is a 400 naming the parameter.
-http::Response Search(storage::SpanFetcher& fetcher, const Clock& clock,
+http::Response Search(storage::SpanFetcher& fetcher, const Clock& clock, const SearchLimits& limits,
                       const http::Request& request) {
   absl::StatusOr<http::QueryParams> params = http::QueryParams::Parse(request.query);
   if (!params.ok()) return http::Response::Text(400, std::string(params.status().message()));
   absl::StatusOr<query::TraceSearchRequest> search =
-      ParseTempoSearch(*params, clock.NowUnixNanos());
+      ParseTempoSearch(*params, clock.NowUnixNanos(), limits);
   if (!search.ok()) return http::Response::Text(400, std::string(search.status().message()));
   absl::StatusOr<std::string> tenant = RequestTenant(request);
   if (!tenant.ok()) return http::Response::Text(400, std::string(tenant.status().message()));
   search->tenant = *tenant;
-  search->deadline = std::chrono::steady_clock::now() + kSearchDeadline;
   absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(fetcher, *search);
   if (!result.ok()) {
     return http::Response::Text(absl::IsInvalidArgument(result.status()) ? 400 : 500,
@@ -95,14 +94,15 @@ absl::StatusOr<TraceId> ParseTraceIdParam(std::string_view text) {
   return *id;
 }
 
-void RegisterTempoRoutes(http::HttpServer& server, storage::SpanStore& store, const Clock& clock) {
+void RegisterTempoRoutes(http::HttpServer& server, storage::SpanStore& store, const Clock& clock,
+                         const SearchLimits& limits) {
   server.RoutePrefix("GET", std::string(kTracesPrefix),
                      [&store](http::Request&& request, http::Responder respond) {
                        GetTrace(store, std::move(request), std::move(respond));
                      });
   server.Route("GET", "/api/search",
-               [&store, &clock](http::Request&& request, http::Responder respond) {
-                 respond(Search(store, clock, request));
+               [&store, &clock, limits](http::Request&& request, http::Responder respond) {
+                 respond(Search(store, clock, limits, request));
                });
   server.Route("GET", "/ready", [](http::Request&&, http::Responder respond) {
     respond(http::Response::Text(200, "ready"));

@@ -7,6 +7,7 @@
 // thread-safe and outlive the server.
 #pragma once
 
+#include "api/search_params.h"
 #include "common/clock.h"
 #include "http/http_server.h"
 #include "storage/span_store.h"
@@ -14,7 +15,7 @@
 namespace weft::api {
 
 void RegisterTempoRoutes(http::HttpServer& server, storage::SpanStore& store,
-                         const Clock& clock = RealClock::Get());
+                         const Clock& clock = RealClock::Get(), const SearchLimits& limits = {});
 
 // Parses a trace id from a URL: 1 to 32 hex digits, either case; shorter ids are left-padded
 // with zeros (as Tempo does). InvalidArgument otherwise.

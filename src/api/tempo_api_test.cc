@@ -201,11 +201,23 @@ TEST_F(TempoSearchTest, ResponseShape) {
 
 TEST_F(TempoSearchTest, BadParametersAre400) {
   for (const char* bad : {"tags=noequals", "tags=a%3D%22open", "minDuration=soon", "limit=0",
-                          "limit=5000", "limit=1001", "start=9&end=1", "q=%7B", "spss=0", "start=x",
+                          "limit=5000", "limit=1501", "start=9&end=1", "q=%7B", "spss=0", "start=x",
                           "q=%7B+name+%3D%7E+%22%28%22+%7D"}) {
     EXPECT_EQ(Search(bad).substr(0, 8), "HTTP 400") << bad;
   }
-  EXPECT_EQ(Search("limit=1000"), "321") << "the maximum itself is fine";
+  EXPECT_EQ(Search("limit=1500"), "321") << "the maximum itself is fine";
+}
+
+TEST(TempoSearchLimitsTest, TheMaximumLimitIsConfigurable) {
+  std::unique_ptr<storage::SpanStore> store = storage::NewMemoryStore();
+  http::HttpServer server;
+  RegisterTempoRoutes(server, *store, RealClock::Get(), {.max_limit = 5});
+  const int port = *server.Listen("127.0.0.1:0");
+  weft::testing::HttpResult r = weft::testing::HttpRequest(port, "GET", "/api/search?limit=6");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("limit"), std::string::npos) << r.body;
+  r = weft::testing::HttpRequest(port, "GET", "/api/search?limit=5");
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 // Percent-encodes a query parameter value.

@@ -108,7 +108,8 @@ absl::StatusOr<ConditionTree> TagCondition(const std::string& key, const std::st
 }  // namespace
 
 absl::StatusOr<query::TraceSearchRequest> ParseTempoSearch(const http::QueryParams& params,
-                                                           uint64_t now_unix_nanos) {
+                                                           uint64_t now_unix_nanos,
+                                                           const SearchLimits& limits) {
   query::TraceSearchRequest request;
   if (const auto q = params.Get("q"); q.has_value() && !q->empty()) {
     // Checked here so that errors name the parameter; SearchTraces compiles it again.
@@ -146,9 +147,10 @@ absl::StatusOr<query::TraceSearchRequest> ParseTempoSearch(const http::QueryPara
   if (*start > *end) return BadParam("start", "is after 'end'");
   request.start_unix_nanos = *start;
   request.end_unix_nanos = *end;
-  absl::StatusOr<size_t> limit = CountParam(params, "limit", kTempoDefaultLimit, kTempoMaxLimit);
+  absl::StatusOr<size_t> limit = CountParam(params, "limit", kTempoDefaultLimit, limits.max_limit);
   if (!limit.ok()) return limit.status();
   request.limit = *limit;
+  request.deadline = limits.Deadline();
   absl::StatusOr<size_t> spss = CountParam(params, "spss", 3, 1000);
   if (!spss.ok()) return spss.status();
   request.spans_per_spanset = *spss;

@@ -16,19 +16,20 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "api/search_params.h"
 #include "http/query_params.h"
 #include "query/search/trace_search.h"
 
 namespace weft::api {
 
 inline constexpr size_t kTempoDefaultLimit = 20;
-inline constexpr size_t kTempoMaxLimit = 1000;
 
 // `now_unix_nanos` is the default end; the default start is an hour before the end. The tenant
 // is left for the caller. Errors: InvalidArgument naming the parameter (a query's syntax, type
-// and regex errors included); a limit above kTempoMaxLimit is one, not a big allocation.
+// and regex errors included); a limit above limits.max_limit is one, not a big allocation.
 absl::StatusOr<query::TraceSearchRequest> ParseTempoSearch(const http::QueryParams& params,
-                                                           uint64_t now_unix_nanos);
+                                                           uint64_t now_unix_nanos,
+                                                           const SearchLimits& limits = {});
 
 // Tempo's JSON for a search result: per trace, spanSet (the first spanset) and spanSets (all),
 // each with its spans, `matched`, and `attributes` when it has by() values or aggregates; a span

@@ -138,6 +138,14 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "Memory store bound; oldest batches are evicted beyond it")
       ->envname("WEFT_MEMORY_MAX_BYTES")
       ->capture_default_str();
+  cmd->add_option("--query-max-limit", c.query_max_limit,
+                  "Largest `limit` a search may ask for (400 beyond)")
+      ->envname("WEFT_QUERY_MAX_LIMIT")
+      ->check(CLI::Range(size_t{1}, size_t{100'000}))
+      ->capture_default_str();
+  AddDurationOption(cmd, "--query-timeout", c.query_timeout_nanos,
+                    "A search answers what it found (marked partial) after this long",
+                    "WEFT_QUERY_TIMEOUT");
   cmd->add_option("--http-threads", c.http_threads, "I/O threads per HTTP listener")
       ->envname("WEFT_HTTP_THREADS")
       ->check(CLI::Range(1, 64))

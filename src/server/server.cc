@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -107,11 +108,15 @@ class ServerImpl final : public Server {
     RegisterSelfMetrics();
     otlp_http_.RegisterRoutes(otlp_http_server_);
     zipkin_.RegisterRoutes(zipkin_server_);
-    api::RegisterTempoRoutes(tempo_server_, *store_);
+    const api::SearchLimits search_limits{
+        .max_limit = config_.query_max_limit,
+        .timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::nanoseconds(config_.query_timeout_nanos))};
+    api::RegisterTempoRoutes(tempo_server_, *store_, RealClock::Get(), search_limits);
     api::RegisterTempoTraceV2Routes(tempo_server_, *store_);
     api::RegisterTempoTagRoutes(tempo_server_, *store_);
-    api::RegisterJaegerRoutes(http_server_, *store_);
-    api::RegisterNativeRoutes(http_server_, *store_);
+    api::RegisterJaegerRoutes(http_server_, *store_, RealClock::Get(), search_limits);
+    api::RegisterNativeRoutes(http_server_, *store_, RealClock::Get(), {.search = search_limits});
     http_server_.Route("GET", "/metrics", [this](http::Request&&, http::Responder respond) {
       http::Response response;
       response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -40,6 +40,10 @@ struct ServerConfig {
   size_t max_inflight_bytes = size_t{256} << 20;
   // Bound of the memory store; the oldest batches are evicted beyond it.
   size_t memory_max_bytes = size_t{512} << 20;
+  // Searches (Tempo, Jaeger, native): the largest `limit` a request may ask for (a larger one is
+  // a 400), and how long one may run before it answers what it found, marked partial.
+  size_t query_max_limit = 1500;
+  uint64_t query_timeout_nanos = 30'000'000'000;
   // I/O threads of each HTTP server.
   int http_threads = 2;
 
