@@ -18,6 +18,39 @@
 namespace weft::cli {
 namespace {
 
+// An OTLP/JSON AnyValue as text: `cart`, `500`, `1.5`, `true`.
+std::string ValueText(json::Element value) {
+  std::string_view text;
+  if (value["stringValue"].get_string().get(text) == simdjson::SUCCESS) return std::string(text);
+  if (value["intValue"].get_string().get(text) == simdjson::SUCCESS) return std::string(text);
+  double d = 0;
+  if (value["doubleValue"].get_double().get(d) == simdjson::SUCCESS) return absl::StrCat(d);
+  bool b = false;
+  if (value["boolValue"].get_bool().get(b) == simdjson::SUCCESS) return b ? "true" : "false";
+  return "?";
+}
+
+// The by() / aggregate attributes of every spanset (`  [by(resource.service.name)=cart
+// count()=2]`), or "" when the query has none.
+std::string SpansetGroups(json::Element trace) {
+  simdjson::dom::array sets;
+  if (trace["spanSets"].get_array().get(sets) != simdjson::SUCCESS) return "";
+  std::string out;
+  for (json::Element set : sets) {
+    simdjson::dom::array attributes;
+    if (set["attributes"].get_array().get(attributes) != simdjson::SUCCESS) continue;
+    std::string group;
+    for (json::Element a : attributes) {
+      std::string_view key;
+      if (a["key"].get_string().get(key) != simdjson::SUCCESS) continue;
+      absl::StrAppend(&group, group.empty() ? "" : " ", std::string(key), "=",
+                      ValueText(a["value"]));
+    }
+    if (!group.empty()) absl::StrAppend(&out, "  [", group, "]");
+  }
+  return out;
+}
+
 struct SearchFlags {
   std::string query;
   std::string tempo = "127.0.0.1:3200";
@@ -64,10 +97,10 @@ int RunSearch(const SearchFlags& flags) {
       if (t["durationMs"].get_uint64().get(duration_ms) != simdjson::SUCCESS) duration_ms = 0;
       if (t["spanSet"]["matched"].get_uint64().get(matched) != simdjson::SUCCESS) matched = 0;
       const std::string root_text = absl::StrCat(std::string(service), ": ", std::string(name));
-      std::printf("%-32.*s  %-19s  %8llums  %-40.40s  %llu\n", static_cast<int>(id.size()),
+      std::printf("%-32.*s  %-19s  %8llums  %-40.40s  %llu%s\n", static_cast<int>(id.size()),
                   id.data(), FormatUtc(start_nanos, "%Y-%m-%d %H:%M:%S").c_str(),
                   static_cast<unsigned long long>(duration_ms), root_text.c_str(),
-                  static_cast<unsigned long long>(matched));
+                  static_cast<unsigned long long>(matched), SpansetGroups(t).c_str());
       ++rows;
     }
     return absl::OkStatus();
