@@ -13,23 +13,26 @@
 set(WEFT_MAY_USE_common "")
 set(WEFT_MAY_USE_model common)
 set(WEFT_MAY_USE_tracecontext common)
-# http: the Boost.Beast HTTP/1.1 server and client shared by ingest, api and the SDK exporter.
-set(WEFT_MAY_USE_http common)
+# http_client: the Boost.Beast HTTP/1.1 clients (one-shot and keep-alive) and gzip, on their own
+# so that the SDK can use them without the server. http: the server, shared by ingest and api.
+set(WEFT_MAY_USE_http_client common)
+set(WEFT_MAY_USE_http http_client common)
 set(WEFT_MAY_USE_otlp model common)
 set(WEFT_MAY_USE_zipkin model common)
-set(WEFT_MAY_USE_sdk tracecontext otlp http model common)
+# sdk: the client half of http only (DESIGN.md: linking weft::sdk pulls in no server code).
+set(WEFT_MAY_USE_sdk tracecontext otlp http_client model common)
 set(WEFT_MAY_USE_storage model common)
 set(WEFT_MAY_USE_storage_embedded storage model common)
 set(WEFT_MAY_USE_storage_memory storage model common)
 set(WEFT_MAY_USE_storage_clickhouse storage model common)
 set(WEFT_MAY_USE_query storage model common)
 set(WEFT_MAY_USE_analysis query storage model common)
-set(WEFT_MAY_USE_ingest otlp zipkin storage analysis query http model common)
-set(WEFT_MAY_USE_api query analysis otlp zipkin storage http model common)
-set(WEFT_MAY_USE_server http api ingest analysis query storage storage_embedded storage_memory
-    storage_clickhouse otlp zipkin tracecontext model common)
-set(WEFT_MAY_USE_cli http server api ingest query storage storage_embedded storage_memory otlp zipkin
-    tracecontext model common sdk)
+set(WEFT_MAY_USE_ingest otlp zipkin storage analysis query http http_client model common)
+set(WEFT_MAY_USE_api query analysis otlp zipkin storage http http_client model common)
+set(WEFT_MAY_USE_server http http_client api ingest analysis query storage storage_embedded
+    storage_memory storage_clickhouse otlp zipkin tracecontext model common)
+set(WEFT_MAY_USE_cli http http_client server api ingest query storage storage_embedded
+    storage_memory otlp zipkin tracecontext model common sdk)
 set(WEFT_MAY_USE_demo sdk)
 
 set(WEFT_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast

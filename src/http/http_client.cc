@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "http/client_failure.h"
 
 namespace weft::http {
 namespace {
@@ -13,19 +14,6 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
-
-absl::Status Failure(std::string_view what, const beast::error_code& ec,
-                     const std::string& host_port) {
-  const std::string message = absl::StrCat(std::string(what), " ", host_port, ": ", ec.message());
-  if (ec == beast::error::timeout) return absl::DeadlineExceededError(message);
-  if (ec == bhttp::error::body_limit) return absl::ResourceExhaustedError(message);
-  if (ec == boost::asio::error::connection_refused || ec == boost::asio::error::host_not_found ||
-      ec == boost::asio::error::host_not_found_try_again ||
-      ec == boost::asio::error::network_unreachable) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
-}
 
 }  // namespace
 
@@ -43,7 +31,7 @@ absl::StatusOr<ClientResponse> Fetch(const ClientRequest& request) {
   beast::tcp_stream stream(io);
   beast::error_code ec;
   const auto endpoints = resolver.resolve(host, port, ec);
-  if (ec) return Failure("resolve", ec, request.host_port);
+  if (ec) return ClientFailure("resolve", ec, request.host_port);
 
   bhttp::request<bhttp::string_body> out(bhttp::string_to_verb(request.method), request.target, 11);
   out.set(bhttp::field::host, request.host_port);
@@ -77,7 +65,7 @@ absl::StatusOr<ClientResponse> Fetch(const ClientRequest& request) {
     });
   });
   io.run();
-  if (ec) return Failure(stage, ec, request.host_port);
+  if (ec) return ClientFailure(stage, ec, request.host_port);
 
   ClientResponse response;
   response.status = static_cast<int>(parser.get().result_int());
