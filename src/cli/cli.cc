@@ -15,6 +15,7 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   AddCatalogCommands(app, &exit_code);
+  AddDemoCommand(app, &exit_code);
   AddLoadgenCommand(app, &exit_code);
   AddSearchCommand(app, &exit_code);
   AddServeCommand(app, &exit_code);

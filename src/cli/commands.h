@@ -11,6 +11,8 @@ namespace weft::cli {
 
 // `services` and `operations`.
 void AddCatalogCommands(CLI::App& app, int* exit_code);
+// `demo`: execs weft-shop (built beside weft) for the demo shop walkthrough.
+void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddLoadgenCommand(CLI::App& app, int* exit_code);
 void AddSearchCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
