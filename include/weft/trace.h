@@ -251,6 +251,7 @@ class Span {
 
  private:
   friend struct detail::TracerCore;
+  friend class Tracer;
   void DoSetAttribute(std::string_view key, const AttributeValue& value);
   void DoAddEvent(std::string_view name, std::span<const Attribute> attributes, SystemTime time);
   void DoAddLink(const SpanContext& context, std::span<const Attribute> attributes);

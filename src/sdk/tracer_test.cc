@@ -45,6 +45,26 @@ TEST(NoProviderTest, EverythingIsANoOp) {
   EXPECT_FALSE(Context::Current().span_context.valid());
 }
 
+TEST(NoProviderTest, AnExtractedParentIsRelayed) {
+  SetGlobalTracerProvider(nullptr);
+  Tracer tracer = GetTracer("x");
+  SpanContext remote;
+  remote.trace_id = *TraceId::FromHex("4bf92f3577b34da6a3ce929d0e0e4736");
+  remote.span_id = *SpanId::FromHex("00f067aa0ba902b7");
+  remote.trace_flags = kTraceFlagSampled;
+  remote.remote = true;
+  const Context parent(remote);
+  Span span = tracer.StartSpan("relay", {.parent = &parent});
+  EXPECT_FALSE(span.IsRecording());
+  EXPECT_EQ(span.Context().trace_id, remote.trace_id) << "injected downstream unchanged";
+  EXPECT_EQ(span.Context().span_id, remote.span_id);
+  {
+    Scope scope(parent);
+    EXPECT_EQ(tracer.StartSpan("implicit").Context().span_id, remote.span_id);
+    EXPECT_FALSE(tracer.StartSpan("root", {.root = true}).Context().valid());
+  }
+}
+
 TEST(TracerTest, RootSpanHasIdsTimesScopeAndResource) {
   TestProvider p;
   {
