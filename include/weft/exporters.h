@@ -60,7 +60,7 @@ std::unique_ptr<SpanProcessor> BatchProcessor(std::unique_ptr<SpanExporter> expo
 // ---------------------------------------------------------------------------------------------
 
 struct OtlpExporterOptions {
-  enum class Protocol : uint8_t { kHttpProtobuf, kGrpc };
+  enum class Protocol : uint8_t { kHttpProtobuf, kGrpc, kHttpJson };
   Protocol protocol = Protocol::kHttpProtobuf;
   // HTTP: the full traces URL ("http://127.0.0.1:4318/v1/traces"). gRPC: "http://host:4317".
   // Empty: http://localhost:4318/v1/traces or http://localhost:4317 by protocol.

@@ -157,8 +157,10 @@ EnvConfig ReadEnvironment(const EnvLookup& getenv, const sdk::InitOptions& optio
     const std::string l = Lower(*v);
     if (l == "grpc") {
       c.otlp.protocol = OtlpExporterOptions::Protocol::kGrpc;
+    } else if (l == "http/json") {
+      c.otlp.protocol = OtlpExporterOptions::Protocol::kHttpJson;
     } else if (l != "http/protobuf") {
-      env.Warn(protocol_var, *v, "expected http/protobuf or grpc; using http/protobuf");
+      env.Warn(protocol_var, *v, "expected http/protobuf, http/json or grpc; using http/protobuf");
     }
   }
   const bool grpc = c.otlp.protocol == OtlpExporterOptions::Protocol::kGrpc;

@@ -58,6 +58,10 @@ TEST(EnvConfigTest, EndpointSuffixRule) {
                          {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}});
   EXPECT_EQ(grpc.otlp.protocol, OtlpExporterOptions::Protocol::kGrpc);
   EXPECT_EQ(grpc.otlp.endpoint, "http://collector:4317");
+  EnvConfig json = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"},
+                         {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json"}});
+  EXPECT_EQ(json.otlp.protocol, OtlpExporterOptions::Protocol::kHttpJson);
+  EXPECT_EQ(json.otlp.endpoint, "http://collector:4318/v1/traces");
   EnvConfig https = Read({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://x"}});
   EXPECT_EQ(https.otlp.endpoint, "http://localhost:4318/v1/traces");
   EXPECT_EQ(https.warnings.size(), 1u);

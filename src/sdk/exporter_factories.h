@@ -20,6 +20,7 @@ namespace detail {
 
 struct OtlpConfig {
   bool grpc = false;
+  bool json = false;     // HTTP only: OTLP/JSON instead of protobuf
   std::string endpoint;  // HTTP: full URL of the traces path; gRPC: http://host:port
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{10000};

@@ -142,6 +142,7 @@ std::unique_ptr<SpanProcessor> BatchProcessor(std::unique_ptr<SpanExporter> expo
 std::unique_ptr<SpanExporter> OtlpExporter(const OtlpExporterOptions& options) {
   detail::OtlpConfig config;
   config.grpc = options.protocol == OtlpExporterOptions::Protocol::kGrpc;
+  config.json = options.protocol == OtlpExporterOptions::Protocol::kHttpJson;
   config.endpoint = options.endpoint;
   if (config.endpoint.empty()) {
     config.endpoint = config.grpc ? "http://localhost:4317" : "http://localhost:4318/v1/traces";

@@ -53,7 +53,8 @@ class OtlpHttpExporter final : public v1::detail::ExporterImpl {
       : config_(config), endpoint_(std::move(endpoint)) {
     for (auto& c : clients_) c = std::make_unique<http::KeepAliveClient>(endpoint_.host_port);
     headers_ = config.headers;
-    headers_.emplace_back("content-type", "application/x-protobuf");
+    headers_.emplace_back("content-type",
+                          config.json ? "application/json" : "application/x-protobuf");
     if (config.gzip) headers_.emplace_back("content-encoding", "gzip");
     headers_.emplace_back("user-agent", "weft-sdk-cpp/0.1.0");
   }
@@ -76,7 +77,7 @@ class OtlpHttpExporter final : public v1::detail::ExporterImpl {
       }
     }
     job.body.clear();
-    EncodeRecords(records, job.body);
+    EncodeRecords(records, job.body, config_.json);
     if (config_.gzip) job.body = http::Gzip(job.body, 1);
     if (listener_ == nullptr) {
       const bool ok = Send(*clients_[0], job.body, job.deadline);

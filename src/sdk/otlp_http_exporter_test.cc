@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "otlp/json_codec.h"
 #include "otlp/proto_codec.h"
 #include "sdk/exporter_factories.h"
 #include "sdk/grpc_retry_info.h"
@@ -223,6 +224,26 @@ TEST(OtlpHttpExporterTest, PostsDecodableProtobufOverOneConnection) {
   EXPECT_EQ(batch.scope_of(s).name, "test.scope");
   ASSERT_EQ(s.attributes.size(), 1u);
   EXPECT_EQ(s.attributes[0].value.int_value(), 200);
+}
+
+TEST(OtlpHttpExporterTest, PostsOtlpJsonWhenAsked) {
+  FakeOtlpServer server({{200, {}, ""}});
+  v1::detail::OtlpConfig config = Config(server.url());
+  config.json = true;
+  auto exporter = v1::detail::MakeOtlpHttpExporter(config);
+  ASSERT_NE(exporter, nullptr);
+  Records records(2);
+  EXPECT_EQ(exporter->Export(records.list, In(std::chrono::seconds(5))),
+            v1::detail::ExportResult::kSuccess);
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_NE(requests[0].head.find("content-type: application/json"), std::string::npos)
+      << requests[0].head;
+  SpanBatch batch;
+  auto decoded = otlp::DecodeExportRequestJson(requests[0].body, batch);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch.spans()[0].name, "GET /cart");
 }
 
 TEST(OtlpHttpExporterTest, RetriesThrottlingHonouringRetryAfter) {

@@ -9,6 +9,7 @@
 #include <new>
 #include <vector>
 
+#include "otlp/json_codec.h"
 #include "otlp/proto_codec.h"
 
 namespace weft::sdk_otlp {
@@ -145,10 +146,14 @@ void RecordsToBatch(std::span<SpanRecord* const> records, SpanBatch& batch) {
   for (const auto& [scope_index, i] : order) AddSpan(*records[i], scope_index, batch);
 }
 
-void EncodeRecords(std::span<SpanRecord* const> records, std::string& out) {
+void EncodeRecords(std::span<SpanRecord* const> records, std::string& out, bool json) {
   SpanBatch batch;
   RecordsToBatch(records, batch);
-  otlp::EncodeExportRequest(batch, out);
+  if (json) {
+    otlp::EncodeExportRequestJson(batch, out);
+  } else {
+    otlp::EncodeExportRequest(batch, out);
+  }
 }
 
 }  // namespace weft::sdk_otlp

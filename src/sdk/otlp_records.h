@@ -15,7 +15,8 @@ namespace weft::sdk_otlp {
 // (resource, scope) pair.
 void RecordsToBatch(std::span<v1::detail::SpanRecord* const> records, SpanBatch& batch);
 
-// RecordsToBatch + otlp::EncodeExportRequest, appended to `out`.
-void EncodeRecords(std::span<v1::detail::SpanRecord* const> records, std::string& out);
+// RecordsToBatch + otlp::EncodeExportRequest (OTLP/JSON with `json`), appended to `out`.
+void EncodeRecords(std::span<v1::detail::SpanRecord* const> records, std::string& out,
+                   bool json = false);
 
 }  // namespace weft::sdk_otlp
