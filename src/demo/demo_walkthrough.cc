@@ -77,16 +77,18 @@ std::string Show(const std::string& weft, const std::vector<std::string>& args) 
   return output;
 }
 
-// The first 32-hex-digit word at the start of a line of `weft search` output.
-std::string FirstTraceId(const std::string& output) {
+// The last 32-hex-digit word at the start of a line of `weft search` output: the oldest trace
+// listed, the one most likely to have all its spans (services export in batches, every second).
+std::string LastTraceId(const std::string& output) {
   std::istringstream in(output);
+  std::string last;
   for (std::string line; std::getline(in, line);) {
     if (line.size() < 32) continue;
     bool hex = true;
     for (size_t i = 0; i < 32 && hex; ++i) hex = std::isxdigit(static_cast<unsigned char>(line[i]));
-    if (hex && (line.size() == 32 || line[32] == ' ')) return line.substr(0, 32);
+    if (hex && (line.size() == 32 || line[32] == ' ')) last = line.substr(0, 32);
   }
-  return {};
+  return last;
 }
 
 bool StartWeft(const DemoOptions& options, ChildProcess& weft, std::string* error) {
@@ -130,14 +132,20 @@ void Walkthrough(const std::string& weft, const DemoOptions& options) {
   Show(weft, {"services"});
   Show(weft, {"operations", "checkout"});
 
-  std::string outlier;
   for (const Example& example : kExamples) {
     Bold(example.why);
-    const std::string output = Show(weft, {"search", example.query, "--limit", "5"});
-    if (outlier.empty()) outlier = FirstTraceId(output);
+    Show(weft, {"search", example.query, "--limit", "5"});
   }
+  // Services export every second, so the newest traces may still lack their last spans: ask for
+  // a slow PayPal checkout whose frontend and checkout SERVER spans (the last to end) are there.
+  Bold("One slow PayPal checkout as a waterfall (frontend -> checkout (JS) -> payment ...)");
+  const std::string outlier =
+      LastTraceId(Show(weft, {"search",
+                              R"({ span.payment.method = "paypal" && duration > 300ms } && )"
+                              R"({ resource.service.name = "checkout" && kind = server } && )"
+                              R"({ resource.service.name = "frontend" && kind = server })",
+                              "--limit", "3"}));
   if (!outlier.empty()) {
-    Bold("One slow PayPal checkout as a waterfall (frontend -> checkout (JS) -> payment ...)");
     Show(weft, {"trace", outlier, "--width", "120", "--color",
                 isatty(STDOUT_FILENO) != 0 ? "always" : "never"});
     std::printf(
