@@ -252,6 +252,8 @@ class Span {
  private:
   friend struct detail::TracerCore;
   friend class Tracer;
+  // A span that records nothing and carries `context` (relayed when no provider is installed).
+  [[gnu::noinline, gnu::cold]] static Span NonRecording(const SpanContext& context);
   void DoSetAttribute(std::string_view key, const AttributeValue& value);
   void DoAddEvent(std::string_view name, std::span<const Attribute> attributes, SystemTime time);
   void DoAddLink(const SpanContext& context, std::span<const Attribute> attributes);

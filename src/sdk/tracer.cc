@@ -165,19 +165,22 @@ Span TracerCore::Start(const ScopeInfo* scope, std::string_view name, const Span
 
 // ---------------------------------------------------------------------------------------------
 
+Span Span::NonRecording(const SpanContext& context) {
+  Span span;
+  span.context_ = context;
+  return span;
+}
+
 Span Tracer::StartSpan(std::string_view name, const SpanOptions& options) const {
   detail::TracerCore* core =
       provider_ != nullptr ? provider_ : g_core.load(std::memory_order_acquire);
   if (core == nullptr || core->shut_down.load(std::memory_order_relaxed)) [[unlikely]] {
     // No SDK: a non-recording span that carries its parent's context (explicit or current), as
     // the OpenTelemetry API does, so a service without a provider still relays the trace.
-    Span span;
-    if (options.parent != nullptr) {
-      span.context_ = options.parent->span_context;
-    } else if (!options.root && detail::t_state.current != nullptr) {
-      span.context_ = detail::t_state.current->span_context;
-    }
-    return span;
+    const Context* parent = options.parent;
+    if (parent == nullptr && !options.root) parent = detail::t_state.current;
+    if (parent == nullptr || !parent->span_context.valid()) return Span();
+    return Span::NonRecording(parent->span_context);
   }
   return core->Start(static_cast<const detail::ScopeInfo*>(scope_), name, options);
 }
