@@ -16,6 +16,7 @@
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_api.h"
+#include "api/trace_size_cap.h"
 #include "common/json_writer.h"
 #include "http/query_params.h"
 #include "otlp/proto_codec.h"
@@ -31,8 +32,11 @@ constexpr size_t kDependencyTraces = 1000;
 constexpr uint64_t kDefaultDependencyLookbackNanos = 3600ULL * 1'000'000'000;
 
 // {"data":<data>,"total":N,"limit":0,"offset":0,"errors":null}; `write_data` writes <data>.
+// With `error`, errors is [{"code":206,"msg":error,"traceID":trace_id}] (Jaeger's structured
+// error) and the data is still given: the answer is partial, not failed.
 template <typename WriteData>
-http::Response Envelope(size_t total, WriteData write_data) {
+http::Response Envelope(size_t total, WriteData write_data, const std::string& error = {},
+                        const std::string& trace_id = {}) {
   http::Response response;
   response.content_type = "application/json";
   {
@@ -40,7 +44,14 @@ http::Response Envelope(size_t total, WriteData write_data) {
     w.BeginObject().Key("data");
     write_data(w);
     w.UintField("total", total).UintField("limit", 0).UintField("offset", 0);
-    w.Key("errors").Null().EndObject();
+    w.Key("errors");
+    if (error.empty()) {
+      w.Null();
+    } else {
+      w.BeginArray().BeginObject().UintField("code", 206).StringField("msg", error);
+      w.StringField("traceID", trace_id).EndObject().EndArray();
+    }
+    w.EndObject();
   }
   return response;
 }
@@ -149,19 +160,31 @@ class JaegerHandlers {
     absl::StatusOr<std::unique_ptr<SpanBatch>> trace = store_.GetTrace(*tenant, *id);
     if (!trace.ok()) return StoreError(trace.status());
     if ((*trace)->empty()) return Error(404, "trace not found");
+    const size_t total = KeepEarliestSpans(**trace);
+    const bool truncated = total > kMaxTraceSpans;
     // OTLP protobuf for clients that ask for it (`weft trace`; Tempo's convention).
     if (const auto accept = request.headers.Get("Accept");
         accept && accept->find("application/protobuf") != std::string_view::npos) {
       http::Response response;
       response.content_type = "application/protobuf";
       otlp::EncodeExportRequest(**trace, response.body);
+      if (truncated) {
+        response.headers.emplace_back(std::string(kTruncatedHeader), std::to_string(total));
+      }
       return response;
     }
-    return Envelope(1, [&](JsonWriter& w) {
-      w.BeginArray();
-      WriteJaegerTrace(*id, **trace, w);
-      w.EndArray();
-    });
+    http::Response response = Envelope(
+        1,
+        [&](JsonWriter& w) {
+          w.BeginArray();
+          WriteJaegerTrace(*id, **trace, w);
+          w.EndArray();
+        },
+        truncated ? TruncationMessage(total) : std::string(), id->ToHex());
+    if (truncated) {
+      response.headers.emplace_back(std::string(kTruncatedHeader), std::to_string(total));
+    }
+    return response;
   }
 
   // /api/dependencies?endTs=ms&lookback=ms: calls between services (a span whose parent belongs to

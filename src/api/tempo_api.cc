@@ -8,6 +8,7 @@
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_search.h"
+#include "api/trace_size_cap.h"
 #include "common/tenant.h"
 #include "http/query_params.h"
 #include "otlp/json_codec.h"
@@ -45,6 +46,10 @@ void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Respo
     return;
   }
   http::Response response;
+  // Tempo's v1 shape has no place to say a trace was cut: a header does (v2 has a status).
+  if (const size_t total = KeepEarliestSpans(**trace); total > kMaxTraceSpans) {
+    response.headers.emplace_back(std::string(kTruncatedHeader), std::to_string(total));
+  }
   if (WantsProtobuf(request)) {
     // Tempo's tempopb.Trace{batches=1} has the wire shape of ExportTraceServiceRequest.
     response.content_type = "application/protobuf";

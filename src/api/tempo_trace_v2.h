@@ -13,12 +13,13 @@
 
 #include <cstddef>
 
+#include "api/trace_size_cap.h"
 #include "http/http_server.h"
 #include "storage/span_store.h"
 
 namespace weft::api {
 
-inline constexpr size_t kDefaultTempoTraceMaxSpans = 100'000;
+inline constexpr size_t kDefaultTempoTraceMaxSpans = kMaxTraceSpans;
 
 void RegisterTempoTraceV2Routes(http::HttpServer& server, storage::SpanStore& store,
                                 size_t max_spans = kDefaultTempoTraceMaxSpans);
