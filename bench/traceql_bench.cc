@@ -1,7 +1,7 @@
 // TraceQL search through query::SearchTraces (the path behind Tempo's /api/search, the native
-// search and `weft search`) over the embedded store at the query issue's scale: TRACEQL_BENCH_TRACES
-// (default 1 million) traces of 5-15 spans (~10 million spans; TraceGenerator: six services, ~10
-// attributes a span) spread over one hour, cut into blocks of ~1 million spans.
+// search and `weft search`) over the embedded store at the query issue's scale:
+// TRACEQL_BENCH_TRACES (default 1 million) traces of 5-15 spans (~10 million spans; TraceGenerator:
+// six services, ~10 attributes a span) spread over one hour, cut into blocks of ~1 million spans.
 //
 //   BM_StatusCodeAndDuration: `{ span.http.status_code = 500 && duration > 1s }`, newest 20 —
 //     one filter, pushed down whole into the store's scan.
@@ -82,7 +82,8 @@ DataSet& Data() {
       since_cut += batch->size();
       absl::Notification done;
       d->store->Write(kTenant, std::move(batch), [&](absl::Status s) {
-        if (!s.ok()) std::fprintf(stderr, "traceql_bench: write failed: %s\n", s.ToString().c_str());
+        if (!s.ok())
+          std::fprintf(stderr, "traceql_bench: write failed: %s\n", s.ToString().c_str());
         done.Notify();
       });
       done.WaitForNotification();
