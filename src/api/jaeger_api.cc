@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/jaeger_json.h"
 #include "api/jaeger_search.h"
+#include "api/query_metrics.h"
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_api.h"
@@ -170,6 +171,7 @@ class JaegerHandlers {
       otlp::EncodeExportRequest(**trace, response.body);
       if (truncated) {
         response.headers.emplace_back(std::string(kTruncatedHeader), std::to_string(total));
+        QueryMetrics::Get().traces_truncated.Increment();
       }
       return response;
     }
@@ -183,6 +185,7 @@ class JaegerHandlers {
         truncated ? TruncationMessage(total) : std::string(), id->ToHex());
     if (truncated) {
       response.headers.emplace_back(std::string(kTruncatedHeader), std::to_string(total));
+      QueryMetrics::Get().traces_truncated.Increment();
     }
     return response;
   }
@@ -253,6 +256,7 @@ class JaegerHandlers {
     fetch->tenant = *tenant;
     absl::StatusOr<storage::FetchResult> result = store_.Fetch(*fetch);
     if (!result.ok()) return StoreError(result.status());
+    if (result->partial) QueryMetrics::Get().searches_partial.Increment();
     return Envelope(result->traces.size(), [&](JsonWriter& w) {
       w.BeginArray();
       for (const storage::TraceMatch& match : result->traces) {

@@ -133,7 +133,7 @@ absl::StatusOr<storage::FetchRequest> ParseJaegerSearch(const http::QueryParams&
   if (*start > *end) return BadParam("start", "is after 'end'");
   request.start_unix_nanos = *start;
   request.end_unix_nanos = *end;
-  absl::StatusOr<size_t> limit = CountParam(params, "limit", kJaegerDefaultLimit, limits.max_limit);
+  absl::StatusOr<size_t> limit = LimitParam(params, kJaegerDefaultLimit, limits);
   if (!limit.ok()) return limit.status();
   request.limit = *limit;
   request.deadline = limits.Deadline();

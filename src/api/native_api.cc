@@ -13,6 +13,7 @@
 #include "api/catalog_params.h"
 #include "api/native_json.h"
 #include "api/native_search_json.h"
+#include "api/query_metrics.h"
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_api.h"
@@ -108,6 +109,7 @@ class NativeHandlers {
     query::AssemblyOptions assembly;
     assembly.adjust_clock_skew = adjust == "true";
     const query::AssembledTrace trace = query::AssembleTrace(std::move(**stored), assembly);
+    if (trace.size() > options_.max_trace_spans) QueryMetrics::Get().traces_truncated.Increment();
     const NativeTraceOptions encode{.max_spans = options_.max_trace_spans,
                                     .clock_skew_adjusted = assembly.adjust_clock_skew};
     return Json([&](JsonWriter& w) { WriteNativeTrace(*id, trace, encode, w); });
@@ -126,6 +128,7 @@ class NativeHandlers {
     search->tenant = *tenant;
     absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(store_, *search);
     if (!result.ok()) return StoreError(result.status());
+    if (result->partial) QueryMetrics::Get().searches_partial.Increment();
     return Json([&](JsonWriter& w) { WriteNativeSearchResult(*result, w); });
   }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/api_test_traces.h"
+#include "api/query_metrics.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http_client.h"
@@ -252,10 +253,13 @@ TEST_F(NativeApiTest, TheSampleCapsItsTracesAndDistinctValues) {
   options.catalog.max_traces = 1;
   options.catalog.max_distinct = 1;
   Start(options);
+  const uint64_t partial_before = QueryMetrics::Get().catalog_partial.value();
   EXPECT_THAT(Get("/api/v1/attributes/span:name/values").body,
               HasSubstr(R"("values":[{"type":"string","value":"GET /cart","count":1}],"next":null,)"
                         R"("sampled":true,"tracesInspected":1,"spansInspected":2,)"
                         R"("partial":false,"capped":true})"));
+  EXPECT_EQ(QueryMetrics::Get().catalog_partial.value(), partial_before + 1)
+      << "weft_query_catalog_partial_total";
 }
 
 TEST_F(NativeApiTest, AttributeErrorsAre400NamingTheProblem) {

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "api/query_metrics.h"
 
 namespace weft::api {
 
@@ -48,6 +49,17 @@ absl::StatusOr<size_t> CountParam(const http::QueryParams& params, std::string_v
     return BadParam(name, absl::StrCat("must be 1 to ", max));
   }
   return count;
+}
+
+absl::StatusOr<size_t> LimitParam(const http::QueryParams& params, size_t fallback,
+                                  const SearchLimits& limits) {
+  absl::StatusOr<size_t> limit = CountParam(params, "limit", fallback, limits.max_limit);
+  size_t asked = 0;
+  if (!limit.ok() && absl::SimpleAtoi(params.Get("limit").value_or(""), &asked) &&
+      asked > limits.max_limit) {
+    QueryMetrics::Get().limit_rejected.Increment();
+  }
+  return limit;
 }
 
 storage::ConditionTree TextValueCondition(const std::string& key, const std::string& value,

@@ -45,6 +45,11 @@ absl::StatusOr<uint64_t> UnixTimeParam(const http::QueryParams& params, std::str
 absl::StatusOr<size_t> CountParam(const http::QueryParams& params, std::string_view name,
                                   size_t fallback, size_t max);
 
+// The search `limit`: CountParam bounded by limits.max_limit, counting refusals above it
+// (weft_query_limit_rejected_total).
+absl::StatusOr<size_t> LimitParam(const http::QueryParams& params, size_t fallback,
+                                  const SearchLimits& limits);
+
 // `key` = `value` in any of `scopes`: the attribute equals the text, or the integer, float or
 // bool the text spells (tags arrive as text; attributes keep their types).
 storage::ConditionTree TextValueCondition(const std::string& key, const std::string& value,

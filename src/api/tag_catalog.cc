@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "api/query_metrics.h"
 
 namespace weft::api {
 namespace {
@@ -367,6 +368,7 @@ absl::StatusOr<TagNames> CollectTagNames(storage::SpanFetcher& fetcher, const Cl
   sorted.reserve(order.size());
   for (const auto& [id, i] : order) sorted.push_back(std::move(result.names[i]));
   result.names = std::move(sorted);
+  if (result.stats.partial || result.stats.capped) QueryMetrics::Get().catalog_partial.Increment();
   return result;
 }
 
@@ -408,6 +410,7 @@ absl::StatusOr<TagValues> CollectTagValues(storage::SpanFetcher& fetcher, const 
   std::sort(result.values.begin(), result.values.end(), [](const TagValue& a, const TagValue& b) {
     return ValueLess(a.type, a.text, b.type, b.text);
   });
+  if (result.stats.partial || result.stats.capped) QueryMetrics::Get().catalog_partial.Increment();
   return result;
 }
 

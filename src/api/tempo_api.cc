@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "api/query_metrics.h"
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_search.h"
@@ -49,6 +50,7 @@ void GetTrace(storage::TraceReader& reader, http::Request&& request, http::Respo
   // Tempo's v1 shape has no place to say a trace was cut: a header does (v2 has a status).
   if (const size_t total = KeepEarliestSpans(**trace); total > kMaxTraceSpans) {
     response.headers.emplace_back(std::string(kTruncatedHeader), std::to_string(total));
+    QueryMetrics::Get().traces_truncated.Increment();
   }
   if (WantsProtobuf(request)) {
     // Tempo's tempopb.Trace{batches=1} has the wire shape of ExportTraceServiceRequest.
@@ -74,6 +76,7 @@ http::Response Search(storage::SpanFetcher& fetcher, const Clock& clock, const S
   if (!tenant.ok()) return http::Response::Text(400, std::string(tenant.status().message()));
   search->tenant = *tenant;
   absl::StatusOr<query::TraceSearchResult> result = query::SearchTraces(fetcher, *search);
+  if (result.ok() && result->partial) QueryMetrics::Get().searches_partial.Increment();
   if (!result.ok()) {
     return http::Response::Text(absl::IsInvalidArgument(result.status()) ? 400 : 500,
                                 std::string(result.status().message()));

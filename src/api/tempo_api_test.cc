@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/query_metrics.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http_client.h"
@@ -213,11 +214,29 @@ TEST(TempoSearchLimitsTest, TheMaximumLimitIsConfigurable) {
   http::HttpServer server;
   RegisterTempoRoutes(server, *store, RealClock::Get(), {.max_limit = 5});
   const int port = *server.Listen("127.0.0.1:0");
+  const uint64_t rejected_before = QueryMetrics::Get().limit_rejected.value();
   weft::testing::HttpResult r = weft::testing::HttpRequest(port, "GET", "/api/search?limit=6");
   EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(QueryMetrics::Get().limit_rejected.value(), rejected_before + 1)
+      << "weft_query_limit_rejected_total";
   EXPECT_NE(r.body.find("limit"), std::string::npos) << r.body;
   r = weft::testing::HttpRequest(port, "GET", "/api/search?limit=5");
   EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(QueryMetrics::Get().limit_rejected.value(), rejected_before + 1);
+}
+
+TEST(TempoSearchLimitsTest, ASearchPastItsTimeoutIsPartialAndCounted) {
+  std::unique_ptr<storage::SpanStore> store = storage::NewMemoryStore();
+  http::HttpServer server;
+  RegisterTempoRoutes(server, *store, RealClock::Get(),
+                      {.timeout = std::chrono::milliseconds(-1)});  // already past
+  const int port = *server.Listen("127.0.0.1:0");
+  const uint64_t partial_before = QueryMetrics::Get().searches_partial.value();
+  weft::testing::HttpResult r =
+      weft::testing::HttpRequest(port, "GET", "/api/search?q=%7B+%7D+%3E%3E+%7B+%7D");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(QueryMetrics::Get().searches_partial.value(), partial_before + 1)
+      << "weft_query_searches_partial_total";
 }
 
 // Percent-encodes a query parameter value.

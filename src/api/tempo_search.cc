@@ -147,7 +147,7 @@ absl::StatusOr<query::TraceSearchRequest> ParseTempoSearch(const http::QueryPara
   if (*start > *end) return BadParam("start", "is after 'end'");
   request.start_unix_nanos = *start;
   request.end_unix_nanos = *end;
-  absl::StatusOr<size_t> limit = CountParam(params, "limit", kTempoDefaultLimit, limits.max_limit);
+  absl::StatusOr<size_t> limit = LimitParam(params, kTempoDefaultLimit, limits);
   if (!limit.ok()) return limit.status();
   request.limit = *limit;
   request.deadline = limits.Deadline();

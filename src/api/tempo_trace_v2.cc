@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/query_metrics.h"
 #include "api/request_tenant.h"
 #include "api/search_params.h"
 #include "api/tempo_api.h"
@@ -61,6 +62,7 @@ http::Response GetTraceV2(storage::TraceReader& reader, size_t max_spans,
 
   const query::AssembledTrace trace = query::AssembleTrace(std::move(**stored));
   const bool partial = trace.size() > max_spans;
+  if (partial) QueryMetrics::Get().traces_truncated.Increment();
   SpanBatch kept;
   if (partial) {  // the earliest max_spans spans (the trace's spans are in start order)
     std::vector<uint32_t> first(max_spans);
