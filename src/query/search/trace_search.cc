@@ -14,7 +14,9 @@
 // so traces sharing that start are not skipped; ones already seen are dropped). When a page
 // brings nothing new (more traces share one start time than a page holds) it is fetched again,
 // twice as big, up to kMaxPageGrowth times the first size; past that the search moves on to
-// older traces and reports `partial`. Duration bounds apply before a trace counts toward limit.
+// older traces and reports `partial`. While the limit is not reached, each page asks for twice
+// the candidates of the one before (up to kMaxWholeTracePage / kMaxMatchedSpanPage), so rare
+// matches are found within the page cap. Duration bounds apply before a trace counts toward limit.
 #include "query/search/trace_search.h"
 
 #include <utility>
@@ -170,6 +172,7 @@ absl::StatusOr<TraceSearchResult> SearchTraces(storage::SpanFetcher& fetcher,
   }
 
   const size_t base_page_limit = plan.fetch.limit;
+  const size_t max_page = plan.store_answers ? kMaxMatchedSpanPage : kMaxWholeTracePage;
   TraceSearchResult result;
   absl::flat_hash_set<TraceId, IdHash> seen;
   storage::FetchRequest& page = plan.fetch;
@@ -222,6 +225,9 @@ absl::StatusOr<TraceSearchResult> SearchTraces(storage::SpanFetcher& fetcher,
     // The next page: traces starting at or before this page's oldest (see the top comment).
     if (fresh > 0) {
       page.end_unix_nanos = oldest;
+      // The limit is not reached yet, so matches are rarer than the page size assumed: ask for
+      // twice as many candidates next time (bounded), so that the page cap covers more traces.
+      page.limit = std::max(page.limit, std::min(page.limit * 2, max_page));
     } else if (page.limit < base_page_limit * kMaxPageGrowth) {
       page.limit *= 2;  // more traces share one start time than a page holds
     } else {
