@@ -261,6 +261,29 @@ EnvConfig ReadEnvironment(const EnvLookup& getenv, const sdk::InitOptions& optio
   if (auto n = env.Int("OTEL_BSP_EXPORT_TIMEOUT", 1, 3'600'000)) {
     c.batch.export_timeout = std::chrono::milliseconds(*n);
   }
+  // Span limits (the specification's general and span-specific names; the specific one wins).
+  struct LimitVar {
+    std::initializer_list<const char*> names;
+    uint32_t* field;
+  };
+  const LimitVar limit_vars[] = {
+      {{"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT"}, &c.limits.max_attributes},
+      {{"OTEL_SPAN_EVENT_COUNT_LIMIT"}, &c.limits.max_events},
+      {{"OTEL_SPAN_LINK_COUNT_LIMIT"}, &c.limits.max_links},
+      {{"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT"}, &c.limits.max_attributes_per_event},
+      {{"OTEL_LINK_ATTRIBUTE_COUNT_LIMIT"}, &c.limits.max_attributes_per_link},
+      {{"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"},
+       &c.limits.max_attribute_value_length},
+  };
+  for (const LimitVar& var : limit_vars) {
+    for (const char* name : var.names) {
+      if (env.Get(name).has_value()) {
+        if (auto n = env.Int(name, 0, 1 << 30)) *var.field = static_cast<uint32_t>(*n);
+        break;
+      }
+    }
+  }
+
   if (c.batch.max_export_batch_size > c.batch.max_queue_size) {
     c.warnings.push_back("OTEL_BSP_MAX_EXPORT_BATCH_SIZE exceeds OTEL_BSP_MAX_QUEUE_SIZE; using " +
                          std::to_string(c.batch.max_queue_size));

@@ -33,6 +33,7 @@ struct EnvConfig {
   std::unique_ptr<Sampler> sampler;
   std::string propagators = "tracecontext,baggage";
   BatchOptions batch;
+  SpanLimits limits;
   std::vector<std::string> warnings;
 };
 

@@ -111,6 +111,26 @@ TEST(EnvConfigTest, BadValuesWarnAndUseDefaults) {
   EXPECT_EQ(c.warnings.size(), 10u);
 }
 
+TEST(EnvConfigTest, SpanLimits) {
+  EnvConfig c = Read({{"OTEL_ATTRIBUTE_COUNT_LIMIT", "64"},
+                      {"OTEL_SPAN_EVENT_COUNT_LIMIT", "10"},
+                      {"OTEL_SPAN_LINK_COUNT_LIMIT", "0"},
+                      {"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "4"},
+                      {"OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "5"},
+                      {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "100"},
+                      {"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "200"}});
+  EXPECT_EQ(c.limits.max_attributes, 64u) << "the general name when the span one is absent";
+  EXPECT_EQ(c.limits.max_events, 10u);
+  EXPECT_EQ(c.limits.max_links, 0u);
+  EXPECT_EQ(c.limits.max_attributes_per_event, 4u);
+  EXPECT_EQ(c.limits.max_attributes_per_link, 5u);
+  EXPECT_EQ(c.limits.max_attribute_value_length, 200u) << "the span-specific name wins";
+  EXPECT_TRUE(c.warnings.empty());
+  EnvConfig bad = Read({{"OTEL_SPAN_EVENT_COUNT_LIMIT", "lots"}});
+  EXPECT_EQ(bad.limits.max_events, 128u);
+  EXPECT_EQ(bad.warnings.size(), 1u);
+}
+
 TEST(EnvConfigTest, DisabledAndBsp) {
   EnvConfig c = Read({{"OTEL_SDK_DISABLED", "TRUE"},
                       {"OTEL_BSP_MAX_QUEUE_SIZE", "2048"},

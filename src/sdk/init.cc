@@ -43,6 +43,7 @@ SdkHandle InitFromEnvironment(const InitOptions& options) {
   TracerProviderOptions provider_options;
   provider_options.resource = std::move(config.resource);
   provider_options.sampler = std::move(config.sampler);
+  provider_options.limits = config.limits;
   switch (config.exporter) {
     case detail::EnvConfig::ExporterKind::kOtlp:
       provider_options.processors.push_back(
