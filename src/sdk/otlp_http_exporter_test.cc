@@ -16,6 +16,7 @@
 
 #include "otlp/json_codec.h"
 #include "otlp/proto_codec.h"
+#include "sdk/export_test_records.h"
 #include "sdk/exporter_factories.h"
 #include "sdk/grpc_retry_info.h"
 #include "sdk/otlp_endpoint.h"
@@ -149,39 +150,7 @@ class FakeOtlpServer {
   std::vector<Request> requests_;
 };
 
-v1::detail::ScopeInfo kScope{"test.scope", "1.0"};
-
-struct Records {
-  std::vector<SpanRecord*> list;
-  v1::detail::AttrList resource;
-  explicit Records(int n) {
-    AttrSlot& service = resource.attrs.emplace_back();
-    service.key = {0, 12};
-    resource.bytes.append("service.namecheckout", 20);
-    service.type = AttrType::kString;
-    service.s = {12, 8};
-    for (int i = 0; i < n; ++i) {
-      SpanRecord* r = v1::detail::AcquireRecord();
-      for (int b = 0; b < 16; ++b) r->trace_id[b] = static_cast<uint8_t>(b + 1);
-      r->span_id = {1, 2, 3, 4, 5, 6, 7, static_cast<uint8_t>(i + 1)};
-      r->flags = 1;
-      r->kind = 2;
-      r->start_ns = 1'700'000'000'000'000'000ULL;
-      r->end_ns = r->start_ns + 1000;
-      r->name = r->Append("GET /cart");
-      AttrSlot& a = r->attrs.emplace_back();
-      a.key = r->Append("http.response.status_code");
-      a.type = AttrType::kInt;
-      a.i = 200;
-      r->scope = &kScope;
-      r->resource = &resource;
-      list.push_back(r);
-    }
-  }
-  ~Records() {
-    for (SpanRecord* r : list) v1::detail::ReleaseRecord(r);
-  }
-};
+using testing::Records;
 
 OtlpConfig Config(const std::string& url) {
   OtlpConfig c;
