@@ -18,7 +18,8 @@ inline constexpr uint64_t kStart = 1'700'000'000'000'000'000ULL;  // 2023-11-14T
 inline constexpr const char* kCheckoutTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 inline constexpr const char* kCartTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
 
-inline std::unique_ptr<SpanBatch> CheckoutBatch() {
+// `root_flags`: the root span's W3C trace flags (the Jaeger test records a sampled root).
+inline std::unique_ptr<SpanBatch> CheckoutBatch(uint32_t root_flags = 0) {
   auto batch = std::make_unique<SpanBatch>();
   Arena& arena = batch->arena();
   const KeyValue resource_attrs[] = {{"service.name", AnyValue::String("checkout")},
@@ -32,6 +33,7 @@ inline std::unique_ptr<SpanBatch> CheckoutBatch() {
   root.kind = SpanKind::kServer;
   root.start_time_unix_nano = kStart;
   root.end_time_unix_nano = kStart + 250'000'000;
+  root.flags = root_flags;
   const KeyValue root_attrs[] = {{"http.status_code", AnyValue::Int(500)},
                                  {"cache.hit", AnyValue::Bool(false)}};
   root.attributes = arena.CopyArray(Attributes(root_attrs));

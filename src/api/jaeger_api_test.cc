@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "api/api_test_traces.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "http_client.h"
@@ -15,8 +16,8 @@ namespace {
 using ::testing::HasSubstr;
 using weft::testing::HttpRequest;
 
-constexpr uint64_t kStart = 1'700'000'000'000'000'000ULL;  // 2023-11-14T22:13:20Z
-constexpr const char* kTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+using weft::api::testing::kStart;
+constexpr const char* kTrace = weft::api::testing::kCheckoutTrace;
 
 class JaegerApiTest : public ::testing::Test {
  protected:
@@ -25,52 +26,13 @@ class JaegerApiTest : public ::testing::Test {
     RegisterJaegerRoutes(server_, *store_, clock_);
     port_ = *server_.Listen("127.0.0.1:0");
 
-    auto batch = std::make_unique<SpanBatch>();
-    Arena& arena = batch->arena();
-    const KeyValue resource_attrs[] = {{"service.name", AnyValue::String("checkout")},
-                                       {"host.name", AnyValue::String("web-1")}};
-    const uint32_t r = batch->AddResource({arena.CopyArray(Attributes(resource_attrs)), 0, ""});
-    const uint32_t s = batch->AddScope(r, {"shop", "1.2", {}, 0, ""});
-    Span root;
-    root.trace_id = *TraceId::FromHex(kTrace);
-    root.span_id = *SpanId::FromHex("00f067aa0ba902b7");
-    root.name = "GET /cart";
-    root.kind = SpanKind::kServer;
-    root.start_time_unix_nano = kStart;
-    root.end_time_unix_nano = kStart + 250'000'000;
-    root.flags = 1;
-    const KeyValue root_attrs[] = {{"http.status_code", AnyValue::Int(500)},
-                                   {"cache.hit", AnyValue::Bool(false)}};
-    root.attributes = arena.CopyArray(Attributes(root_attrs));
-    root.scope_index = s;
-    batch->AddSpan(root);
-
-    Span child;
-    child.trace_id = root.trace_id;
-    child.span_id = *SpanId::FromHex("00f067aa0ba902b8");
-    child.parent_span_id = root.span_id;
-    child.name = "charge";
-    child.kind = SpanKind::kClient;
-    child.status_code = StatusCode::kError;
-    child.status_message = "card declined";
-    child.start_time_unix_nano = kStart + 10'000'000;
-    child.end_time_unix_nano = kStart + 60'000'000;
-    const KeyValue event_attrs[] = {{"exception.type", AnyValue::String("Declined")}};
-    const Event events[] = {
-        {kStart + 20'000'000, "exception", arena.CopyArray(Attributes(event_attrs)), 0}};
-    child.events = arena.CopyArray(std::span<const Event>(events));
-    Link link;
-    link.trace_id = *TraceId::FromHex("0af7651916cd43dd8448eb211c80319c");
-    link.span_id = *SpanId::FromHex("b7ad6b7169203331");
-    const Link links[] = {link};
-    child.links = arena.CopyArray(std::span<const Link>(links));
-    child.scope_index = s;
-    batch->AddSpan(child);
-    store_->Write(storage::kDefaultTenant, std::move(batch),
+    store_->Write(storage::kDefaultTenant, testing::CheckoutBatch(/*root_flags=*/1),
                   [](absl::Status status) { ASSERT_TRUE(status.ok()); });
   }
 
-  testing::HttpResult Get(const std::string& target) { return HttpRequest(port_, "GET", target); }
+  weft::testing::HttpResult Get(const std::string& target) {
+    return HttpRequest(port_, "GET", target);
+  }
 
   FakeClock clock_{kStart + 1'000'000'000};
   std::unique_ptr<storage::SpanStore> store_;
@@ -79,7 +41,7 @@ class JaegerApiTest : public ::testing::Test {
 };
 
 TEST_F(JaegerApiTest, TraceByIdInJaegerShape) {
-  const testing::HttpResult r = Get(std::string("/api/traces/") + kTrace);
+  const weft::testing::HttpResult r = Get(std::string("/api/traces/") + kTrace);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(r.Header("Content-Type"), HasSubstr("application/json"));
   EXPECT_EQ(
@@ -114,7 +76,7 @@ TEST_F(JaegerApiTest, TraceByIdInJaegerShape) {
 }
 
 TEST_F(JaegerApiTest, UnknownAndBadTraceIds) {
-  testing::HttpResult r = Get("/api/traces/0af7651916cd43dd8448eb211c80319c");
+  weft::testing::HttpResult r = Get("/api/traces/0af7651916cd43dd8448eb211c80319c");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(
       r.body,
@@ -225,7 +187,7 @@ TEST_F(JaegerApiTest, SearchErrorsAre400WithTheReason) {
         "/api/traces?service=checkout&tags=%7Bnot-json",
         "/api/traces?service=checkout&tags=nocolon", "/api/traces?service=checkout&start=10&end=5",
         "/api/traces?service=checkout&start=abc", "/api/traces?service=%zz"}) {
-    const testing::HttpResult r = Get(bad);
+    const weft::testing::HttpResult r = Get(bad);
     EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
     EXPECT_THAT(r.body, HasSubstr(R"("errors":[{"code":400,"msg":")")) << bad;
   }
